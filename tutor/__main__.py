@@ -1,0 +1,5 @@
+"""`python -m tutor`, the same as the `tutor` command."""
+
+from tutor.cli import main
+
+main()
