@@ -128,8 +128,13 @@ def _data(fn: zoo.ZooFunction) -> list[str]:
     arrays = dict(zip(code_dsyms, (f"{prefix}_{s.name.upper()}" for s in dsyms), strict=True))
     every = f"{prefix}_ALL"
 
-    def mean(exprs: list[sp.Expr], signature: str, indices: str,
-             store: Callable[[list[str]], list[str]], comment: str) -> str:
+    def mean(
+        exprs: list[sp.Expr],
+        signature: str,
+        indices: str,
+        store: Callable[[list[str]], list[str]],
+        comment: str,
+    ) -> str:
         """A kernel summing `exprs` over the samples `indices`, then storing the means."""
         used = set().union(*(e.free_symbols for e in exprs))
         temps, codes = _cse(exprs, "        ")
@@ -149,27 +154,73 @@ def _data(fn: zoo.ZooFunction) -> list[str]:
     header.append(f"{every} = np.arange({fn.n_samples}, dtype=np.int64)")
     return [
         "\n".join(header) + "\n",
-        mean([f], f"{fn.name}_batch_value(x, idx)", "idx", lambda m: [f"    return {m[0]}"],
-             f"mean over the samples idx of {fn.sample_expression}"),
-        mean(grad, f"{fn.name}_batch_grad(x, idx, out)", "idx",
-             lambda m: [f"    out[{i}] = {c}" for i, c in enumerate(m)],
-             "mean of the per-sample gradients, differentiated by SymPy"),
-        _kernel(f"{fn.name}_value(x)", [f"    return {fn.name}_batch_value(x, {every})"],
-                "the full-batch loss"),
-        _kernel(f"{fn.name}_grad(x, out)", [f"    {fn.name}_batch_grad(x, {every}, out)"],
-                "the full-batch gradient"),
-        mean([hess[i, j] for i, j in pairs], f"{fn.name}_hess(x, out)", every,
-             lambda m: _hess_stores(pairs, m, "    "),
-             "mean of the per-sample Hessians, differentiated by SymPy"),
+        mean(
+            [f],
+            f"{fn.name}_batch_value(x, idx)",
+            "idx",
+            lambda m: [f"    return {m[0]}"],
+            f"mean over the samples idx of {fn.sample_expression}",
+        ),
+        mean(
+            grad,
+            f"{fn.name}_batch_grad(x, idx, out)",
+            "idx",
+            lambda m: [f"    out[{i}] = {c}" for i, c in enumerate(m)],
+            "mean of the per-sample gradients, differentiated by SymPy",
+        ),
+        _kernel(
+            f"{fn.name}_value(x)",
+            [f"    return {fn.name}_batch_value(x, {every})"],
+            "the full-batch loss",
+        ),
+        _kernel(
+            f"{fn.name}_grad(x, out)",
+            [f"    {fn.name}_batch_grad(x, {every}, out)"],
+            "the full-batch gradient",
+        ),
+        mean(
+            [hess[i, j] for i, j in pairs],
+            f"{fn.name}_hess(x, out)",
+            every,
+            lambda m: _hess_stores(pairs, m, "    "),
+            "mean of the per-sample Hessians, differentiated by SymPy",
+        ),
     ]
 
 
-def _dispatch(fns: Sequence[zoo.ZooFunction], signature: str, doc: str,
-              call: Callable[[zoo.ZooFunction], str]) -> str:
-    """An if-chain on fid: numba compiles it to a jump through direct calls, no objects."""
+# Dispatchers: signature, docstring, the call for a plain function and for a data-defined one.
+DISPATCHERS = (
+    ("value(fid, x)", "f(x) of zoo function fid.", "{}_value(x)", "{}_value(x)"),
+    (
+        "grad(fid, x, out)",
+        "Write the gradient at x into out.",
+        "{}_grad(x, out)",
+        "{}_grad(x, out)",
+    ),
+    ("hess(fid, x, out)", "Write the Hessian at x into out.", "{}_hess(x, out)", "{}_hess(x, out)"),
+    (
+        "batch_value(fid, x, idx)",
+        "Mean loss over samples idx; functions without data return the full value.",
+        "{}_value(x)",
+        "{}_batch_value(x, idx)",
+    ),
+    (
+        "batch_grad(fid, x, idx, out)",
+        "Minibatch gradient over samples idx; functions without data give the full gradient.",
+        "{}_grad(x, out)",
+        "{}_batch_grad(x, idx, out)",
+    ),
+)
+
+
+def _dispatch(
+    fns: Sequence[zoo.ZooFunction], signature: str, doc: str, plain: str, data: str
+) -> str:
+    """An if-chain on fid: numba compiles it to direct calls, with no Python objects involved."""
     lines = [f"@kernel\ndef {signature}:", f'    """{doc}"""']
     for fn in fns:
-        lines += [f"    if fid == {fn.fid}:", f"        {call(fn)}"]
+        call = (data if fn.n_samples else plain).format(fn.name)
+        lines += [f"    if fid == {fn.fid}:", f"        return {call}"]
     lines.append('    raise ValueError("unknown zoo function id")')
     return "\n".join(lines) + "\n"
 
@@ -177,32 +228,12 @@ def _dispatch(fns: Sequence[zoo.ZooFunction], signature: str, doc: str,
 def generate() -> str:
     """The full text of zoo_kernels.py for the current zoo.toml."""
     fns = zoo.load()
-    blocks = [HEADER]
     names = "".join(f'    "{fn.name}",\n' for fn in fns)
     dims = ", ".join(str(fn.dim) for fn in fns)
-    blocks.append(f"NAMES = (\n{names})\nDIMS = np.array([{dims}], dtype=np.int64)\n")
+    blocks = [HEADER, f"NAMES = (\n{names})\nDIMS = np.array([{dims}], dtype=np.int64)\n"]
     for fn in fns:
         blocks += _data(fn) if fn.n_samples else _plain(fn)
-
-    def has_data(fn: zoo.ZooFunction) -> bool:
-        return fn.n_samples > 0
-
-    blocks.append(_dispatch(fns, "value(fid, x)", "f(x) of zoo function fid.",
-                            lambda fn: f"return {fn.name}_value(x)"))
-    blocks.append(_dispatch(fns, "grad(fid, x, out)", "Write the gradient at x into out.",
-                            lambda fn: f"return {fn.name}_grad(x, out)"))
-    blocks.append(_dispatch(fns, "hess(fid, x, out)", "Write the Hessian at x into out.",
-                            lambda fn: f"return {fn.name}_hess(x, out)"))
-    blocks.append(_dispatch(
-        fns, "batch_value(fid, x, idx)",
-        "Mean loss over samples idx; functions without data return the full value.",
-        lambda fn: f"return {fn.name}_batch_value(x, idx)" if has_data(fn)
-        else f"return {fn.name}_value(x)"))
-    blocks.append(_dispatch(
-        fns, "batch_grad(fid, x, idx, out)",
-        "Minibatch gradient over samples idx; functions without data give the full gradient.",
-        lambda fn: f"return {fn.name}_batch_grad(x, idx, out)" if has_data(fn)
-        else f"return {fn.name}_grad(x, out)"))
+    blocks += [_dispatch(fns, *spec) for spec in DISPATCHERS]
     blocks.append(VALUE_GRID)
     return "\n\n".join(blocks)
 

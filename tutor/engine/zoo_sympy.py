@@ -73,9 +73,7 @@ def samples(name: str) -> list[dict[sp.Symbol, sp.Rational]]:
     """The data rows of `name` as exact substitutions {data symbol: value}."""
     fn = get(name)
     syms = data_symbols(name)
-    return [
-        {s: sp.Rational(repr(fn.data[s.name][i])) for s in syms} for i in range(fn.n_samples)
-    ]
+    return [{s: sp.Rational(repr(fn.data[s.name][i])) for s in syms} for i in range(fn.n_samples)]
 
 
 def sample_expression(name: str) -> sp.Expr:
