@@ -83,6 +83,11 @@ def run(optimizer: str, function: str, start: str, steps: int, sets: tuple[str, 
         fn = zoo.get(function)
     except ValueError as err:
         fail(str(err))
+    from tutor.engine.jit import cache_is_cold
+
+    if cache_is_cold():
+        click.echo("Compiling the numeric kernels for this machine, once (about 20 s)...",
+                   err=True)
     from tutor.engine.run import run as run_trajectory
     from tutor.engine.run import run_minibatch
 

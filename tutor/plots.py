@@ -36,7 +36,7 @@ def window(fn: zoo.ZooFunction, trajectories: Sequence[Trajectory]) -> list[tupl
 
 def level_crossings(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, levels: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray]:
-    """Grid points next to which z crosses one of `levels` (z[j, i] is the value at xs[i], ys[j])."""
+    """Grid points next to which z crosses one of `levels` (z[j, i] is f at xs[i], ys[j])."""
     hit = np.zeros(z.shape, dtype=bool)
     for level in levels:
         above = z > level

@@ -34,6 +34,11 @@ def cache_dir() -> Path:
     return Path(base) / "numba" / _sources_digest()
 
 
+def cache_is_cold() -> bool:
+    """True before the first compile of this engine version, so callers can say why they wait."""
+    return not any(cache_dir().rglob("*.nbi"))
+
+
 numba.config.CACHE_DIR = str(cache_dir())
 
 # error_model="numpy" lets LLVM vectorize divisions and square roots (the default "python" model
