@@ -182,6 +182,15 @@ class Optimizer:
     def step(self, p: np.ndarray, g: np.ndarray, hessian: np.ndarray | None = None) -> None:
         """Update `p` in place from gradient `g` (and `hessian`, for Newton's method)."""
         _check_arrays(p, g)
+        if self.rule.needs_hessian:
+            if hessian is None:
+                raise ValueError(f"{self.rule.name} needs the Hessian")
+            h = np.ascontiguousarray(hessian, dtype=np.float64)
+            if h.size != p.size * p.size:
+                raise ValueError(f"the Hessian of {p.size} parameters has {p.size ** 2} entries")
+            h = h.reshape(p.size, p.size)
+        else:
+            h = _NO_HESSIAN
         if self._state is None:
             self._shape = p.shape
             self._state = new_state(self.rule, self.hyper, p.size, p.dtype)
@@ -190,12 +199,6 @@ class Optimizer:
                 f"this optimizer holds state for shape {self._shape} and dtype "
                 f"{self._state.dtype}, got {p.shape} {p.dtype}"
             )
-        if self.rule.needs_hessian:
-            if hessian is None:
-                raise ValueError(f"{self.rule.name} needs the Hessian")
-            h = np.ascontiguousarray(hessian, dtype=np.float64).reshape(p.size, p.size)
-        else:
-            h = _NO_HESSIAN
         self.t += 1
         from tutor.engine.dispatch import apply
 

@@ -64,9 +64,10 @@ def momentum(p, g, buf, lr, mu, dampening, weight_decay, nesterov, first):
         d = g[i]
         if weight_decay != 0.0:
             d = d + wd * p[i]
-        b = d if first else buf[i] * mu_ + keep * d
-        buf[i] = b
-        d = d + mu_ * b if nesterov else b
+        if mu != 0.0:  # torch skips the buffer entirely at momentum 0, dampening or not
+            b = d if first else buf[i] * mu_ + keep * d
+            buf[i] = b
+            d = d + mu_ * b if nesterov else b
         p[i] = p[i] - lr_ * d
 
 
