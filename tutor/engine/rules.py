@@ -147,8 +147,8 @@ def adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, amsgrad, decoupl
     b2 = _like(p, beta2)
     w2 = _like(p, 1.0 - beta2)
     eps_ = _like(p, eps)
-    step_size = _like(p, lr / (1.0 - beta1**step))
-    bc2_sqrt = _like(p, math.sqrt(1.0 - beta2**step))
+    step_size = _like(p, lr / (1.0 - beta1 ** float(step)))
+    bc2_sqrt = _like(p, math.sqrt(1.0 - beta2 ** float(step)))
     wd = _like(p, weight_decay)
     shrink = _like(p, 1.0 - lr * weight_decay)
     for i in range(p.size):
