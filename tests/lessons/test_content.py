@@ -34,7 +34,7 @@ TOPICS = (
     "stochastic-gradient-descent", "momentum", "adaptive-learning-rates", "adam",
     "second-order", "choosing-an-optimizer",
 )
-RAW_POWER = re.compile(r"[\w)]\*\*[\w(]")
+RAW_POWER = re.compile(r"[A-Za-z0-9_)]\*\*[A-Za-z0-9_(]")
 LESSONS = lessons()
 QUESTIONS = [(lesson, q) for lesson in LESSONS for q in lesson.questions]
 
