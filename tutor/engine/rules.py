@@ -16,16 +16,20 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba.extending import overload
 
 from tutor.engine.jit import kernel
 
 
-@kernel
 def _like(p, x):
-    """`x` cast to the dtype of array `p`."""
-    out = np.empty(1, p.dtype)
-    out[0] = x
-    return out[0]
+    """`x` cast to the dtype of array `p` (compiled below as a plain cast, with no allocation)."""
+    return p.dtype.type(x)
+
+
+@overload(_like, jit_options={"error_model": "numpy"})
+def _like_impl(p, x):
+    dtype = p.dtype
+    return lambda p, x: dtype(x)
 
 
 @kernel
@@ -56,6 +60,9 @@ def momentum(p, g, buf, lr, mu, dampening, weight_decay, nesterov, first):
     With `nesterov` the step is g + mu*buf instead of buf: the look-ahead rewritten so that the
     gradient is taken at the current parameters (see docs/optimizers.md for the equivalence).
     """
+    if mu == 0.0:  # torch keeps no buffer at momentum 0, whatever the dampening
+        gd(p, g, lr, weight_decay)
+        return
     lr_ = _like(p, lr)
     mu_ = _like(p, mu)
     keep = _like(p, 1.0 - dampening)
@@ -64,10 +71,9 @@ def momentum(p, g, buf, lr, mu, dampening, weight_decay, nesterov, first):
         d = g[i]
         if weight_decay != 0.0:
             d = d + wd * p[i]
-        if mu != 0.0:  # torch skips the buffer entirely at momentum 0, dampening or not
-            b = d if first else buf[i] * mu_ + keep * d
-            buf[i] = b
-            d = d + mu_ * b if nesterov else b
+        b = d if first else buf[i] * mu_ + keep * d
+        buf[i] = b
+        d = d + mu_ * b if nesterov else b
         p[i] = p[i] - lr_ * d
 
 
@@ -148,7 +154,9 @@ def adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, amsgrad, decoupl
     w2 = _like(p, 1.0 - beta2)
     eps_ = _like(p, eps)
     step_size = _like(p, lr / (1.0 - beta1 ** float(step)))
-    bc2_sqrt = _like(p, math.sqrt(1.0 - beta2 ** float(step)))
+    # torch divides by sqrt(1 - beta2^t); multiplying by its reciprocal saves a division per
+    # element (Adam is bound by arithmetic, not memory, here) for at most an ulp of difference.
+    inv_bc2_sqrt = _like(p, 1.0 / math.sqrt(1.0 - beta2 ** float(step)))
     wd = _like(p, weight_decay)
     shrink = _like(p, 1.0 - lr * weight_decay)
     for i in range(p.size):
@@ -166,7 +174,7 @@ def adam(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay, amsgrad, decoupl
         if amsgrad:
             vi = max(vmax[i], vi)
             vmax[i] = vi
-        p[i] = x - step_size * mi / (np.sqrt(vi) / bc2_sqrt + eps_)
+        p[i] = x - step_size * mi / (np.sqrt(vi) * inv_bc2_sqrt + eps_)
 
 
 @kernel
