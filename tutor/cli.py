@@ -111,6 +111,79 @@ def run(optimizer: str, function: str, start: str, steps: int, sets: tuple[str, 
         show_trajectories(fn, [trajectory])
 
 
+class _LeadingMinusCommand(click.Command):
+    """A command whose argument may start with '-', as an answer like -sin(x) does.
+
+    click would read `-sin(x)` as the short options -s, -i, -n (and `-tanh(x)` as -h, help).
+    Here an argument with a single leading '-' that is no option of the command, and not the
+    value of one, is moved after '--', where click takes it as positional. A '--' marks only the
+    next argument as positional, so options may follow it: `tutor check -- -sin(x) --diff ...`.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = [p for p in self.get_params(ctx) if isinstance(p, click.Option)]
+        names = {name for p in options for name in (*p.opts, *p.secondary_opts)}
+        takes_value = {name for p in options if not p.is_flag for name in p.opts}
+        kept: list[str] = []
+        moved: list[str] = []
+        rest = list(args)
+        while rest:
+            arg = rest.pop(0)
+            if arg == "--":
+                moved += rest[:1]
+                del rest[:1]
+            elif arg in takes_value:
+                kept += [arg, *rest[:1]]
+                del rest[:1]
+            elif arg[:1] == "-" and arg[:2] != "--" and len(arg) > 1 and arg not in names:
+                moved.append(arg)
+            else:
+                kept.append(arg)
+        return super().parse_args(ctx, [*kept, "--", *moved] if moved else kept)
+
+
+@cli.command(cls=_LeadingMinusCommand)
+@click.argument("answer")
+@click.option("--expected", metavar="EXPR", help="The key: an expression ANSWER must equal.")
+@click.option("--diff", "of", metavar="FUNC",
+              help="The key is the derivative of FUNC (the gradient, a tuple, if --wrt names "
+                   "several variables).")
+@click.option("--wrt", default="x", show_default=True, metavar="VAR[,VAR...]",
+              help="The variables: what --diff differentiates in, and the names ANSWER may use.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object: equivalent, feedback, misconception, canonical.")
+@click.option("--lang", type=click.Choice(["en", "ko"]), default="en", show_default=True,
+              help="Language of the feedback.")
+def check(answer: str, expected: str | None, of: str | None, wrt: str, as_json: bool,
+          lang: str) -> None:
+    """Check ANSWER, typed as a learner would: 3x^2, sin x, e^(2x), (2y, 2x).
+
+    Exit code 0 if ANSWER is equivalent to the key, 1 if not, 2 if an input cannot be read.
+    An ANSWER starting with '-' may be given as it is or after '--'.
+    """
+    if (expected is None) == (of is None):
+        fail("give the key as exactly one of --expected EXPR or --diff FUNC")
+    names = [name.strip() for name in wrt.split(",")]
+    from tutor.mathcheck import MathInputError
+    from tutor.mathcheck import check as check_answer
+    from tutor.mathcheck.messages import render
+
+    try:
+        verdict = check_answer(answer, expected=expected, of=of, wrt=names, lang=lang)
+    except MathInputError as err:
+        label = {"answer": "ANSWER", "expected": "--expected", "of": "--diff"}[err.source]
+        fail(f"{label}: {err}")
+    except ValueError as err:
+        fail(str(err))
+    if as_json:
+        click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))
+    else:
+        click.echo(render("feedback.read_as", lang, canonical=verdict.canonical))
+        click.echo(verdict.feedback)
+    if not verdict.equivalent:
+        sys.exit(1)
+
+
 def main() -> None:
     """Entry point: click's own errors are cut to one line, like ours."""
     try:
