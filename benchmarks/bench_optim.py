@@ -168,7 +168,7 @@ def numpy_step(pb: Problem, a: dict[str, np.ndarray]) -> Step:
         lr, beta1, beta2, eps = ADAM["lr"], ADAM["beta1"], ADAM["beta2"], ADAM["eps"]
         w1, b2, w2, eps_ = s(1.0 - beta1), s(beta2), s(1.0 - beta2), s(eps)
         step_size = s(lr / (1.0 - beta1**ADAM_STEP))
-        bc2_sqrt = s(math.sqrt(1.0 - beta2**ADAM_STEP))
+        inv_bc2_sqrt = s(1.0 / math.sqrt(1.0 - beta2**ADAM_STEP))  # the kernel multiplies
         assert w1 < 0.5  # torch.lerp's branch for small weights: m + w * (g - m)
 
         def adam() -> None:
@@ -180,7 +180,7 @@ def numpy_step(pb: Problem, a: dict[str, np.ndarray]) -> Step:
             np.multiply(t1, g, out=t1)
             np.add(v, t1, out=v)
             np.sqrt(v, out=t1)
-            np.divide(t1, bc2_sqrt, out=t1)
+            np.multiply(t1, inv_bc2_sqrt, out=t1)
             np.add(t1, eps_, out=t1)
             np.multiply(m, step_size, out=t2)
             np.divide(t2, t1, out=t2)
