@@ -1,0 +1,13 @@
+"""Reference solution in the velocity form with the gradient at the current point:
+v ← μ·v − η·g, w ← w + μ·v − η·g (v = −η·b of torch's form)."""
+
+from typing import Any
+
+import numpy as np
+
+
+def step(params: np.ndarray, grad: np.ndarray, state: dict[str, Any], *,
+         lr: float = 1e-3, momentum: float = 0.9) -> np.ndarray:
+    velocity = momentum * state.get("velocity", np.zeros_like(params)) - lr * grad
+    state["velocity"] = velocity
+    return params + momentum * velocity - lr * grad
