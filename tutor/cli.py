@@ -25,11 +25,66 @@ def fail(message: str) -> NoReturn:
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tutor")
+@click.option("--db", metavar="PATH", type=click.Path(dir_okay=False),
+              help="The progress file (default: $TUTOR_DB, else the user data folder).")
+@click.option("--lang", type=click.Choice(["en", "ko"]), default=None,
+              help="Language of the app (default: the last one chosen, else the locale).")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
-    """Learn, and grade, the mathematics of training neural networks in the terminal."""
+def cli(ctx: click.Context, db: str | None, lang: str | None) -> None:
+    """Learn, and grade, the mathematics of training neural networks in the terminal.
+
+    With no command, opens the tutor app: lessons, questions, plots and the optimizer playground.
+    """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        _open_app(db, lang)
+
+
+def _open_app(db: str | None, lang: str | None) -> None:
+    """Open the Textual app on the progress store; textual is imported only here."""
+    import os
+    from pathlib import Path
+
+    # Textual reads keys from stdin and draws on stderr; textual-serve runs the app on pipes
+    # and names its web driver.
+    streams = {"stdin": sys.stdin, "stdout": sys.stdout, "stderr": sys.stderr}
+    not_tty = [name for name, stream in streams.items() if not stream or not stream.isatty()]
+    if not_tty and "TEXTUAL_DRIVER" not in os.environ:
+        fail(f"the app needs a terminal, and {' and '.join(not_tty)} "
+             f"{'is' if len(not_tty) == 1 else 'are'} not one: run `tutor` in a terminal, "
+             "`tutor serve` for a browser, or `tutor --help` for the commands")
+    from tutor.i18n import choose_lang
+    from tutor.progress import Progress, ProgressError
+
+    try:
+        store = Progress.open(Path(db) if db else None)
+    except ProgressError as err:
+        fail(err.message(choose_lang(lang, None)))
+    with store:
+        from tutor.app.app import TutorApp
+
+        TutorApp(store, choose_lang(lang, store.setting("lang"))).run()
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; the default serves this machine only.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="The port to listen on.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the tutor app in a web browser (textual-serve), with tutor's --db and --lang."""
+    import shlex
+
+    from textual_serve.server import Server
+
+    group = ctx.find_root().params  # tutor's own --db/--lang, passed on to every app it runs
+    command = [sys.executable, "-m", "tutor"]
+    for name in ("db", "lang"):
+        if group.get(name):
+            command += [f"--{name}", str(group[name])]
+    server = Server(shlex.join(command), host=host, port=port, title="tutor")
+    click.echo(f"tutor: serving the app at {server.public_url} (Ctrl+C stops)")
+    server.serve()
 
 
 def _parse_start(text: str) -> list[float]:
@@ -197,3 +252,57 @@ def main() -> None:
         command = err.ctx.command_path if getattr(err, "ctx", None) else "tutor"
         click.echo(f"{command}: error: {err.format_message()}", err=True)
         sys.exit(err.exit_code)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True,
+              help="Print everything stored as one JSON object (see docs/progress.md).")
+@click.option("--reset", is_flag=True,
+              help="Forget all progress, after asking; a copy of the file is kept first.")
+@click.option("--yes", "-y", is_flag=True, help="With --reset: do not ask.")
+@click.option("--db", metavar="PATH", type=click.Path(),
+              help="The progress file (default: $TUTOR_DB, else the user data folder).")
+@click.option("--lang", type=click.Choice(["en", "ko"]), default=None,
+              help="Language of the summary (default: tutor --lang, the saved choice, the locale).")
+def progress(as_json: bool, reset: bool, yes: bool, db: str | None, lang: str | None) -> None:
+    """Show the learner's progress, lesson by lesson; or reset it.
+
+    A damaged, newer or unusable progress file is reported in one line, exit code 2; a damaged
+    one has been moved aside (the line says where) and the store starts fresh.
+    """
+    from pathlib import Path
+
+    from tutor.i18n import choose_lang, t
+    from tutor.progress import Progress, ProgressError
+
+    group = click.get_current_context().find_root().params  # tutor's own --db/--lang, if any
+    given = lang or group.get("lang")
+    lang = choose_lang(given, None)
+    if reset and not yes and not sys.stdin.isatty():
+        fail(t("progress.reset.no_tty", lang))
+    path = db or group.get("db")
+    try:
+        with Progress.open(Path(path) if path else None) as store:
+            if store.notice is not None:
+                fail(store.notice.message(lang))
+            lang = choose_lang(given, store.setting("lang"))
+            if reset:
+                if not yes and not click.confirm(t("progress.reset.confirm", lang,
+                                                   path=store.path)):
+                    click.echo(t("progress.reset.declined", lang))
+                    sys.exit(1)
+                click.echo(t("progress.reset.done", lang, backup=store.reset()))
+            elif as_json:
+                click.echo(json.dumps(store.summary(), ensure_ascii=False, indent=2))
+            else:
+                from tutor.lessons.load import lessons
+                from tutor.lessons.schema import LessonError
+                from tutor.progress_view import show_summary
+
+                try:
+                    course = lessons()
+                except LessonError as err:
+                    fail(str(err))
+                show_summary(store.summary(), course, lang)
+    except ProgressError as err:
+        fail(err.message(lang))

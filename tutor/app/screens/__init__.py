@@ -1,0 +1,1 @@
+"""The app's screens: the lesson map, a lesson, help (and the playground)."""

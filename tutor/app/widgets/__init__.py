@@ -1,0 +1,1 @@
+"""The app's widgets, one concern each; `plot_view.py` (plots) is shared with the playground."""
