@@ -306,3 +306,223 @@ def progress(as_json: bool, reset: bool, yes: bool, db: str | None, lang: str | 
                 show_summary(store.summary(), course, lang)
     except ProgressError as err:
         fail(err.message(lang))
+
+
+@cli.command()
+@click.argument("directory", default=".", metavar="[DIR]")
+@click.option("--seed", default=0, show_default=True,
+              help="Seed of the random inputs, as for tutor grade (a failure replays exactly).")
+@click.option("--lang", type=click.Choice(["en", "ko"]), default=None,
+              help="Language of the messages (default: tutor --lang, else the locale).")
+def watch(directory: str, seed: int, lang: str | None) -> None:
+    """Re-grade each exercise of the workspace DIR (default: here) whenever its file is saved.
+
+    Shows the exercise's score, the checks that failed, the bug it looks like, what it printed,
+    and the next step, as rustlings' watch mode does. Ctrl+C stops.
+    """
+    from pathlib import Path
+
+    from tutor.i18n import choose_lang, t
+
+    group = click.get_current_context().find_root().params  # tutor's own --lang, if any
+    lang = choose_lang(lang or group.get("lang"), None)
+    root = Path(directory)
+    if not root.is_dir():
+        fail(t("exercises.watch.not_found", lang, path=directory))
+    from grader import watch as watching
+
+    if not watching.is_workspace(root):
+        fail(t("exercises.watch.not_workspace", lang, path=directory))
+    try:
+        watching.run(root, lang=lang, seed=seed, echo=click.echo,
+                     clear=click.clear if sys.stdout.isatty() else None)
+    except KeyboardInterrupt:
+        click.echo("\n" + t("exercises.watch.stopped", lang))
+
+
+def _grade_lang(lang: str | None) -> str:
+    """--lang of the command, else tutor's own --lang, else English (reports are for teachers
+    and CI as much as for learners, so the locale does not switch them)."""
+    group = click.get_current_context().find_root().params
+    chosen = lang or group.get("lang")
+    return chosen if chosen in ("en", "ko") else "en"
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--batch", is_flag=True,
+              help="Grade a class: each PATH is a folder of submissions (workspace folders and "
+                   ".zip files) or one submission; shows a progress bar.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes for --batch.")
+@click.option("--format", "fmt", default="terminal", show_default=True,
+              type=click.Choice(["terminal", "json", "gradescope", "junit", "csv", "github"]),
+              help="terminal: a readable report; json/gradescope: Gradescope's results.json; "
+                   "junit: JUnit XML; csv: the gradebook; github: ends with 'Points X/Y'.")
+@click.option("--out", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the report to FILE instead of stdout.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Seed of the random inputs: the same seed replays the same inputs.")
+@click.option("--min-score", type=float, default=None, metavar="X",
+              help="Exit with code 1 when a submission scores below X (default: full marks).")
+@click.option("--only", multiple=True, metavar="EXERCISE",
+              help="Grade only this exercise (repeatable, or comma-separated: --only adam,gd).")
+@click.option("--lang", type=click.Choice(["en", "ko"]), default=None,
+              help="Language of the feedback (default: tutor --lang, else English).")
+def grade(paths: tuple[str, ...], batch: bool, jobs: int, fmt: str, out: str | None, seed: int,
+          min_score: float | None, only: tuple[str, ...], lang: str | None) -> None:
+    """Grade the workspace at PATH (default: here), or several; with --batch, a whole class.
+
+    Student code runs only in sandboxed child processes; every score is computed here. Exit
+    code 0 when every submission reaches --min-score, 1 when one does not, 2 for a usage error
+    (a missing path, an unknown exercise).
+    """
+    from pathlib import Path
+
+    lang = _grade_lang(lang)
+    targets = [Path(p) for p in (paths or (".",))]
+    for target in targets:
+        if not target.exists():
+            fail(f"{target}: no such file or folder")
+    from grader.grade import select
+
+    try:
+        chosen = select(only)
+    except ValueError as err:
+        fail(str(err))
+    from grader.batch import grade_batch, grade_submission, submission
+
+    if batch:
+        results = grade_batch(targets, jobs=jobs, seed=seed, progress=sys.stderr.isatty(),
+                              only=only or None, lang=lang)
+    else:
+        if any(e.kind != "worksheet" for e in chosen):
+            from tutor.engine.jit import cache_is_cold
+
+            if cache_is_cold():
+                click.echo("Compiling the numeric kernels for this machine, once "
+                           "(about 20 s)...", err=True)
+        from grader.grade import find_root, locate
+
+        results = []
+        for target in targets:
+            if target.is_dir() and not any(locate(find_root(target), e.path) for e in chosen):
+                click.echo(f"tutor grade: note: no exercise file found in {target} (is it a "
+                           "workspace? `tutor init` makes one)", err=True)
+            results.append(grade_submission(submission(target), seed=seed, only=only or None,
+                                            lang=lang, workers=3))
+    if fmt == "gradescope" and len(results) != 1:
+        fail(f"--format gradescope writes one submission's results, not {len(results)}")
+    from grader.report import emit, render
+
+    if out:
+        text = render(results, fmt, lang=lang)
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as err:
+            fail(f"{out}: {err.strerror or err}")
+    else:
+        emit(results, fmt, lang=lang)
+    below = [r for r in results
+             if r.score < (r.max_score if min_score is None else min_score) - 1e-9]
+    if below:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("directory", default=".", metavar="[DIR]")
+def init(directory: str) -> None:
+    """Create a learner workspace in DIR (default: here): the optimizer stubs, the worksheets,
+    a README with the contract, and a GitHub Classroom workflow.
+
+    Never overwrites a file: what already exists is kept and listed as skipped.
+    """
+    from pathlib import Path
+
+    from grader.init import init_workspace
+
+    root = Path(directory)
+    if root.exists() and not root.is_dir():
+        fail(f"{directory}: not a folder")
+    try:
+        result = init_workspace(root)
+    except OSError as err:
+        fail(f"{directory}: {err.strerror or err}")
+    for rel in result.created:
+        click.echo(f"created  {rel}")
+    for rel in result.skipped:
+        click.echo(f"skipped  {rel} (already there, left as it is)")
+    click.echo(f"Workspace ready in {root}: {len(result.created)} files created, "
+               f"{len(result.skipped)} kept. Next: read README.md, then `tutor grade`.")
+
+
+def _find_workspace(start: str) -> object:
+    from pathlib import Path
+
+    from grader.init import is_workspace
+
+    here = Path(start).resolve()
+    for folder in (here, *list(here.parents)[:3]):
+        if is_workspace(folder):
+            return folder
+    return None
+
+
+@cli.command()
+@click.argument("exercise")
+@click.option("--dir", "directory", default=".", show_default=True, metavar="DIR",
+              help="The workspace (or a folder inside it) whose hints to remember.")
+@click.option("--lang", type=click.Choice(["en", "ko"]), default=None,
+              help="Language of the hint (default: tutor --lang, else the locale).")
+def hint(exercise: str, directory: str, lang: str | None) -> None:
+    """Show the next hint for EXERCISE (adam, derivatives, ...); ask again for the one after.
+
+    The hints already shown are remembered in the workspace, in .tutor/hints.json.
+    """
+    from grader import info
+    from grader.init import next_hint
+    from grader.messages import text
+    from tutor.i18n import choose_lang
+
+    group = click.get_current_context().find_root().params
+    lang = choose_lang(lang or group.get("lang"), None)
+    if exercise not in info.names():
+        fail(f"unknown exercise {exercise!r}; choose one of: {', '.join(info.names())}")
+    workspace = _find_workspace(directory)
+    if workspace is None:
+        fail(f"{directory} is not inside a tutor workspace (no optimizers/ or worksheets/ "
+             "folder): run it in the folder `tutor init` made, or pass --dir")
+    found = next_hint(workspace, exercise, lang)
+    click.echo(text("hint.header", lang, number=found.number, count=found.count,
+                    title=found.exercise.title_in(lang), lesson=found.exercise.lesson))
+    click.echo(found.text)
+    if found.last:
+        click.echo(text("hint.last", lang))
+
+
+@cli.group()
+def bundle() -> None:
+    """Write the files a grading service needs to run tutor grade."""
+
+
+@bundle.command("gradescope")
+@click.option("--out", default="autograder.zip", show_default=True, metavar="FILE",
+              type=click.Path(dir_okay=False), help="Where to write the autograder zip.")
+@click.option("--package", default=None, metavar="SPEC",
+              help="The pip requirement setup.sh installs (default: tutor==<this version>); "
+                   "any pip spec works, such as 'tutor @ git+https://github.com/ORG/tutor@v0.1.0'.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
+              help="The seed run_autograder passes to tutor grade.")
+def bundle_gradescope(out: str, package: str | None, seed: int) -> None:
+    """The autograder zip Gradescope expects: setup.sh (installs tutor) and run_autograder
+    (grades /autograder/submission into /autograder/results/results.json)."""
+    from pathlib import Path
+
+    from grader.bundle import default_package, write_gradescope_bundle
+
+    try:
+        path = write_gradescope_bundle(Path(out), package, seed)
+    except OSError as err:
+        fail(f"{out}: {err.strerror or err}")
+    click.echo(f"wrote {path} (installs {package or default_package()}); upload it as the "
+               "assignment's autograder on Gradescope")

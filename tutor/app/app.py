@@ -44,6 +44,7 @@ class TutorApp(App[None]):
         Binding("l", "toggle_lang", "app.key.lang"),
         Binding("t", "toggle_dark", "app.key.theme", show=False),
         Binding("p", "playground", "app.key.playground"),
+        Binding("e", "exercises", "exercises.key.open", show=False),
         Binding("ctrl+p", "command_palette", "app.key.palette", priority=True),
     ]
 
@@ -105,6 +106,11 @@ class TutorApp(App[None]):
         if not isinstance(self.screen, PlaygroundScreen):
             self.push_screen(PlaygroundScreen())
 
+    def action_exercises(self) -> None:
+        from tutor.app.screens.exercises import open_exercises
+
+        open_exercises(self)
+
     async def action_lesson_map(self) -> None:
         while len(self.screen_stack) > 1:
             await self.pop_screen()
@@ -121,6 +127,8 @@ class TutorApp(App[None]):
                              ("quit", self.action_quit)):
             yield SystemCommand(t(f"app.command.{name}", lang),
                                 t(f"app.command.{name}_help", lang), action)
+        yield SystemCommand(t("exercises.command", lang), t("exercises.command_help", lang),
+                            self.action_exercises)
 
     # --- warming the engine -------------------------------------------------------------------
 

@@ -1,0 +1,124 @@
+"""`tutor bundle gradescope`: the autograder zip Gradescope builds its grading image from.
+
+Gradescope's specification: a zip with `setup.sh` (run once, as root, while the image is built)
+and `run_autograder` (run for every submission, with the student's files in
+/autograder/submission) at its root; the results go to /autograder/results/results.json.
+
+- `setup.sh` finds a Python >= 3.11 (installing python3.11 with apt if the image has none), makes
+  a virtual environment in /autograder/tutor-venv, installs the pinned requirement
+  (`--package`, default `tutor==<this version>`), and compiles tutor's numeric kernels once, so
+  no submission waits for a compile.
+- `run_autograder` runs `tutor grade /autograder/submission --format gradescope --out
+  /autograder/results/results.json --min-score 0`; if tutor itself fails and writes nothing, it
+  writes a results.json scoring 0 that says so, because Gradescope shows an empty result as an
+  error the student cannot read.
+
+Both scripts are POSIX-executable in the zip (mode 0755) and use LF line ends.
+"""
+
+from __future__ import annotations
+
+import shlex
+import stat
+import zipfile
+from pathlib import Path
+
+from tutor import __version__
+
+VENV = "/autograder/tutor-venv"
+CACHE = "/autograder/tutor-cache"
+
+SETUP = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, while it builds the autograder image (written by
+# `tutor bundle gradescope`). It installs tutor in a virtual environment and compiles its
+# numeric kernels, so grading a submission never waits for a compile.
+set -euo pipefail
+
+TUTOR_PACKAGE={package}
+
+PYTHON=""
+for candidate in python3.13 python3.12 python3.11 python3; do
+  if command -v "$candidate" >/dev/null 2>&1 && \\
+     "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    PYTHON="$(command -v "$candidate")"
+    break
+  fi
+done
+if [ -z "$PYTHON" ]; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y python3.11 python3.11-venv
+  PYTHON="$(command -v python3.11)"
+fi
+if ! "$PYTHON" -m venv --help >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv
+fi
+
+"$PYTHON" -m venv {venv}
+{venv}/bin/python -m pip install --upgrade pip
+{venv}/bin/python -m pip install "$TUTOR_PACKAGE"
+
+# Compile (and cache) every numeric kernel now, where run_autograder will find it.
+mkdir -p {cache}
+TUTOR_CACHE_DIR={cache} {venv}/bin/python -c "from tutor.engine.warm import warm; warm()"
+chmod -R a+rX {venv} {cache}
+"""
+
+RUN = """#!/usr/bin/env bash
+# Gradescope runs this for every submission (written by `tutor bundle gradescope`): tutor grades
+# /autograder/submission in sandboxed child processes and writes results.json.
+set -uo pipefail
+
+export TUTOR_CACHE_DIR={cache}
+RESULTS=/autograder/results/results.json
+mkdir -p /autograder/results
+rm -f "$RESULTS"
+
+cd /autograder
+{venv}/bin/tutor grade /autograder/submission --format gradescope --out "$RESULTS" \\
+  --min-score 0 --seed {seed}
+status=$?
+
+if [ ! -s "$RESULTS" ]; then
+  # tutor failed before writing anything: say so, with zero points, instead of leaving the
+  # student an empty result.
+  {venv}/bin/python - "$RESULTS" "$status" <<'PY'
+import json, sys
+path, status = sys.argv[1], sys.argv[2]
+json.dump({{"score": 0, "output": f"The autograder failed (exit code {{status}}) before "
+           "writing results; please tell your instructor.", "tests": []}},
+          open(path, "w"))
+PY
+fi
+exit 0
+"""
+
+
+def setup_script(package: str) -> str:
+    return SETUP.format(package=shlex.quote(package), venv=VENV, cache=CACHE)
+
+
+def run_script(seed: int = 0) -> str:
+    return RUN.format(venv=VENV, cache=CACHE, seed=int(seed))
+
+
+def default_package() -> str:
+    return f"tutor=={__version__}"
+
+
+def write_gradescope_bundle(out: Path, package: str | None = None, seed: int = 0) -> Path:
+    """Write the autograder zip to `out` (replacing it); returns the path."""
+    out = Path(out)
+    if out.parent and not out.parent.exists():
+        raise FileNotFoundError(f"{out.parent}: no such folder")
+    entries = {"setup.sh": setup_script(package or default_package()),
+               "run_autograder": run_script(seed)}
+    tmp = out.with_name(out.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, body in entries.items():
+            entry = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            entry.external_attr = (stat.S_IFREG | 0o755) << 16
+            entry.create_system = 3  # Unix, so the mode above is honoured
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(entry, body)
+    tmp.replace(out)
+    return out

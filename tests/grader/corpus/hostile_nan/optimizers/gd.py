@@ -1,0 +1,5 @@
+import numpy as np
+
+
+def step(params, grad, state, *, lr=1e-3):
+    return np.full_like(params, np.nan)
