@@ -451,8 +451,9 @@ class _Problem:
 
 
 class _Run:
-    def __init__(self, kind: str, rule: str, check: str, index: int, spec: RunSpec) -> None:
-        self.kind, self.rule, self.check, self.spec = kind, rule, check, spec
+    def __init__(self, kind: str, rule: str, check: str, index: int, spec: RunSpec,
+                 lang: str = "en") -> None:
+        self.kind, self.rule, self.check, self.spec, self.lang = kind, rule, check, spec, lang
         self.run_id = f"{check}-{index}"
         self.newton = rule == "newton"
         self.minibatch = kind == "minibatch"
@@ -488,20 +489,19 @@ class _Run:
         if self.minibatch:
             self.pending = (p, self.spec.x, self.spec.y)
             return
-        with np.errstate(all="ignore"):
-            if self.grad_fn is not None:
+        if self.grad_fn is not None:  # computed from the returned point: may overflow
+            with np.errstate(all="ignore"):
                 g = self.grad_fn(p)
                 h = self.hess_fn(p) if self.newton else None
-            else:
-                g = self.spec.grads[self.k]
-                h = self.spec.hessians[self.k] if self.newton else None
-        arrays = (p, g) if h is None else (p, g, h)
-        if not all(np.all(np.isfinite(a)) for a in arrays):
-            self.done = True
-            if self.problem is None:
-                self.problem = _Problem(text("fail.stopped", "en"), True)
-            return
-        self.pending = arrays
+            if not (np.isfinite(g).all() and (h is None or np.isfinite(h).all())):
+                self.done = True
+                if self.problem is None:
+                    self.problem = _Problem(text("fail.stopped", self.lang), True)
+                return
+        else:  # fixed inputs, finite by construction
+            g = self.spec.grads[self.k]
+            h = self.spec.hessians[self.k] if self.newton else None
+        self.pending = (p, g) if h is None else (p, g, h)
 
     def call(self) -> Call:
         assert self.pending is not None
@@ -534,7 +534,7 @@ class _Run:
             self._fail(_Problem(text("fail.shape", lang, where=where, expected=expected.shape,
                                      got=got.shape), False, "shape_changed"))
             return
-        self.inputs.append(tuple(a.copy() for a in inputs))
+        self.inputs.append(inputs)  # never written to: the parent's arrays are read-only here
         self.outputs.append(got)
         bad = compare(got, expected)
         if bad is not None and self.problem is None:
@@ -612,7 +612,8 @@ def run_checks(exercise: Exercise, caller: Caller, *, seed: int = 0,
     output = _Output()
     runs: dict[str, list[_Run]] = {}
     for spec in specs:
-        runs[spec.name] = [_Run(kind, rule, spec.name, i, r) for i, r in enumerate(spec.runs)]
+        runs[spec.name] = [_Run(kind, rule, spec.name, i, r, lang)
+                           for i, r in enumerate(spec.runs)]
     active = [r for rs in runs.values() for r in rs if not r.done]
     while active:
         results = caller.call_many([r.call() for r in active])

@@ -25,6 +25,7 @@ them); their plain-words explanations, in English and Korean, are in `messages.t
 | `state_not_carried` | stateful rules | every step computed as if it were the first |
 | `counter_not_advanced` | adam | t stays 1: the first step's bias correction every time |
 | `adam_bias_correction_off_by_one` | adam | the corrections use t + 1 (counter started at 1) |
+| `counter_starts_at_zero` | adam | the corrections use t − 1: t = 0 first, 1 − β⁰ = 0, NaN |
 | `bias_correction_product` | adam | 1 − β·t instead of 1 − βᵗ |
 | `decay_weights_swapped` | rmsprop, adadelta, adam | β·new + (1 − β)·old, not β·old + (1 − β)·new |
 | `sqrt_missing` | adagrad, rmsprop, adam | divides by v instead of √v |
@@ -57,13 +58,12 @@ import numpy as np
 # Replayed variants, in priority order (when two explain the same failure, the first is named).
 VARIANT_IDS = (
     "no_bias_correction", "counter_not_advanced", "adam_bias_correction_off_by_one",
-    "bias_correction_product", "eps_inside_sqrt", "eps_outside_sqrt", "rmsprop_no_decay",
-    "nesterov_no_lookahead", "momentum_wrong_sign",
-    "momentum_as_average", "state_not_carried", "lr_applied_twice", "decay_weights_swapped",
-    "sqrt_missing", "stale_accumulator", "damping_ignored", "hessian_ignored",
-    "hessian_not_inverted", "no_shuffle", "permutation_per_batch", "sum_not_mean",
-    "missing_factor_two", "full_batch", "last_batch_dropped", "hyperparameters_ignored",
-    "step_sign_flipped",
+    "counter_starts_at_zero", "bias_correction_product", "eps_inside_sqrt", "eps_outside_sqrt",
+    "rmsprop_no_decay", "nesterov_no_lookahead", "momentum_wrong_sign", "momentum_as_average",
+    "state_not_carried", "lr_applied_twice", "decay_weights_swapped", "sqrt_missing",
+    "stale_accumulator", "damping_ignored", "hessian_ignored", "hessian_not_inverted",
+    "no_shuffle", "permutation_per_batch", "sum_not_mean", "missing_factor_two", "full_batch",
+    "last_batch_dropped", "hyperparameters_ignored", "step_sign_flipped",
 )
 # Set by the checks from what they observe.
 OBSERVED_IDS = ("grad_mutated", "hessian_mutated", "data_mutated", "dtype_changed",
@@ -102,8 +102,8 @@ APPLICABLE: dict[str, tuple[str, ...]] = {
                  "lr_applied_twice", "stale_accumulator", "hyperparameters_ignored",
                  "step_sign_flipped"),
     "adam": ("no_bias_correction", "counter_not_advanced", "adam_bias_correction_off_by_one",
-             "bias_correction_product", "eps_inside_sqrt", "state_not_carried",
-             "lr_applied_twice", "decay_weights_swapped", "sqrt_missing",
+             "counter_starts_at_zero", "bias_correction_product", "eps_inside_sqrt",
+             "state_not_carried", "lr_applied_twice", "decay_weights_swapped", "sqrt_missing",
              "hyperparameters_ignored", "step_sign_flipped"),
     "newton": ("damping_ignored", "hessian_ignored", "hessian_not_inverted", "lr_applied_twice",
                "hyperparameters_ignored", "step_sign_flipped"),
@@ -138,7 +138,7 @@ class _Flags:
     sqrt: bool = True  # divide by √v (False: by v)
     stale: bool = False  # the denominator before this step's update
     bias: bool = True  # adam's bias correction
-    counter: str = "ok"  # adam: "ok", "stuck", "plus1", "product"
+    counter: str = "ok"  # adam: "ok", "stuck", "plus1", "minus1", "product"
     damping: bool = True  # newton: add λI
     hessian: str = "solve"  # newton: "solve", "ignore", "multiply"
     average: bool = False  # momentum: b ← μb + (1 − μ)g
@@ -243,7 +243,8 @@ class _Rule:
         if not self.f.bias:
             m_hat, v_hat = m, v
         else:
-            used = {"ok": t, "stuck": 1, "plus1": t + 1, "product": t}[self.f.counter]
+            used = {"ok": t, "stuck": 1, "plus1": t + 1, "minus1": t - 1,
+                    "product": t}[self.f.counter]
             if self.f.counter == "product":
                 c1, c2 = 1 - b1 * used, 1 - b2 * used
             else:
@@ -314,6 +315,7 @@ _FLAGS: dict[str, Callable[[], _Flags]] = {
     "no_bias_correction": lambda: _Flags(bias=False),
     "counter_not_advanced": lambda: _Flags(counter="stuck"),
     "adam_bias_correction_off_by_one": lambda: _Flags(counter="plus1"),
+    "counter_starts_at_zero": lambda: _Flags(counter="minus1"),
     "bias_correction_product": lambda: _Flags(counter="product"),
     "eps_inside_sqrt": lambda: _Flags(eps_inside=True),
     "eps_outside_sqrt": lambda: _Flags(eps_outside=True),

@@ -171,7 +171,8 @@ def grade_workspace(path: Path, *, only: Sequence[str] | None = None, seed: int 
     chosen = select(only)
     path = Path(path)
     root = find_root(path)
-    student = clean_text(path.name or str(path))
+    student = clean_text(path.name if path.name not in ("", ".", "..") else
+                         path.resolve().name or str(path))
     code = [e for e in chosen if e.kind != "worksheet"]
     sheets = [e for e in chosen if e.kind == "worksheet"]
     by_name: dict[str, ExerciseResult] = {}

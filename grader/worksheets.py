@@ -61,7 +61,18 @@ def _one_line(message: str, limit: int = 200) -> str:
 
 
 def grade_worksheet(root: Path, exercise: Exercise, *, lang: str = "en") -> ExerciseResult:
+    """Grade one worksheet of the workspace at `root`. Never raises: even a bug of the grader's
+    own costs only this worksheet (its `failure` says so)."""
     started = time.monotonic()
+    try:
+        return _grade(root, exercise, lang, started)
+    except Exception as err:
+        return ExerciseResult(exercise.name, exercise.title_in(lang), 0.0, exercise.points, (),
+                              (), f"grader error: {type(err).__name__}: {err}", "",
+                              time.monotonic() - started, exercise.kind)
+
+
+def _grade(root: Path, exercise: Exercise, lang: str, started: float) -> ExerciseResult:
     keys = worksheet_keys()[exercise.name]
     answers, rel = _read(root, exercise, lang)
     title = exercise.title_in(lang)

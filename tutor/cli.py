@@ -406,10 +406,15 @@ def grade(paths: tuple[str, ...], batch: bool, jobs: int, fmt: str, out: str | N
 
         results = []
         for target in targets:
+            names = list(only) or None
+            if target.is_file() and target.suffix.lower() != ".zip":
+                # One exercise's file: grade that exercise of the workspace around it.
+                target, name = _exercise_file(target)
+                names = [name]
             if target.is_dir() and not any(locate(find_root(target), e.path) for e in chosen):
                 click.echo(f"tutor grade: note: no exercise file found in {target} (is it a "
                            "workspace? `tutor init` makes one)", err=True)
-            results.append(grade_submission(submission(target), seed=seed, only=only or None,
+            results.append(grade_submission(submission(target), seed=seed, only=names,
                                             lang=lang, workers=3))
     if fmt == "gradescope" and len(results) != 1:
         fail(f"--format gradescope writes one submission's results, not {len(results)}")
@@ -427,6 +432,24 @@ def grade(paths: tuple[str, ...], batch: bool, jobs: int, fmt: str, out: str | N
              if r.score < (r.max_score if min_score is None else min_score) - 1e-9]
     if below:
         sys.exit(1)
+
+
+def _exercise_file(path: object) -> tuple[object, str]:
+    """(the workspace, the exercise) for PATH naming one exercise's file, such as
+    optimizers/adam.py; a usage error otherwise."""
+    from pathlib import Path
+
+    from grader import info
+
+    path = Path(str(path)).resolve()
+    for exercise in info.exercises():
+        if path.name == Path(exercise.path).name:
+            parts = Path(exercise.path).parts
+            root = path.parents[len(parts) - 1] if path.parts[-len(parts):] == parts \
+                else path.parent
+            return root, exercise.name
+    fail(f"{path.name} is not an exercise's file (optimizers/<name>.py, "
+         "worksheets/<name>.toml) nor a .zip")
 
 
 @cli.command()

@@ -191,3 +191,14 @@ def test_run_autograder_writes_results_when_tutor_fails(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     data = json.loads((tmp_path / "results" / "results.json").read_text())
     assert data["score"] == 0 and "exit code 3" in data["output"]
+
+
+def test_grade_one_exercise_file(tmp_path: Path) -> None:
+    """`tutor grade optimizers/adam.py` grades that exercise of the workspace around it."""
+    ws = tmp_path / "ws"
+    shutil.copytree(SOLUTIONS / "in_place", ws)
+    out = tutor("grade", "optimizers/adam.py", "--format", "github", cwd=ws)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.rstrip().splitlines()[-1] == "Points 10/10"
+    other = tutor("grade", "test_batch.py", cwd=HERE)
+    assert other.returncode == 2 and "not an exercise's file" in other.stderr

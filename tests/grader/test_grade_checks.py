@@ -368,3 +368,22 @@ def test_the_child_receives_only_inputs() -> None:
     for c in seen:
         for a in c.args[:2]:
             assert not (a.shape == want.shape and np.array_equal(a, want))
+
+
+@pytest.mark.parametrize("name", [e.name for e in CODE])
+def test_trivial_answers_never_score(name: str) -> None:
+    """Returning the parameters unchanged, zeros, or a plain gradient step (for the other
+    rules) earns nothing, not even `inputs_unchanged`."""
+    def identity(params, *args, **kwargs):
+        return params.copy()
+
+    def zeros(params, *args, **kwargs):
+        return np.zeros_like(params)
+
+    def plain_gd(params, second, *args, lr=1e-3, **kwargs):
+        return (params - lr * second[: params.size].reshape(params.shape)).astype(params.dtype)
+
+    students = [identity, zeros] + ([] if name == "gd" else [plain_gd])
+    for student in students:
+        outcome = run_checks(info.get(name), InProcess(student))
+        assert sum(c.points for c in outcome.checks) == 0, student.__name__
