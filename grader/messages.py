@@ -2,33 +2,19 @@
 
 `text("diagnosis.no_bias_correction", "ko")` returns one text with its `{fields}` filled in. A
 missing translation falls back to English; an unknown key raises KeyError, so a typo fails a test
-instead of reaching a learner. Standard library only.
+instead of reaching a learner. Standard library only (plus the loader in tutor.i18n).
 """
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from importlib.resources import files
 
-LANGS = ("en", "ko")
+from tutor.i18n import load_texts
 
 
 @cache
 def _table() -> dict[str, dict[str, str]]:
-    raw = tomllib.loads(files("grader").joinpath("messages.toml").read_text("utf-8"))
-    flat: dict[str, dict[str, str]] = {}
-
-    def walk(table: dict[str, object], prefix: str) -> None:
-        if "en" in table:
-            flat[prefix] = {k: str(v) for k, v in table.items() if k in LANGS}
-            return
-        for name, value in table.items():
-            if isinstance(value, dict):
-                walk(value, f"{prefix}.{name}" if prefix else name)
-
-    walk(raw, "")
-    return flat
+    return load_texts("grader", "messages.toml")
 
 
 def keys() -> list[str]:

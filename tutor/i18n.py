@@ -17,23 +17,27 @@ LANGS = ("en", "ko")
 DEFAULT_LANG = "en"
 
 
-@cache
-def _table() -> dict[str, dict[str, str]]:
-    """Every text by its dotted key: nested TOML tables are flattened, a table holding `en` is a
-    text."""
-    raw = tomllib.loads(files("tutor.locales").joinpath("ui.toml").read_text("utf-8"))
+def load_texts(package: str, name: str) -> dict[str, dict[str, str]]:
+    """Every text of a TOML file by its dotted key: nested tables are flattened, and a table
+    holding `en` is one text. Shared by the UI strings and the grader's messages."""
+    raw = tomllib.loads(files(package).joinpath(name).read_text("utf-8"))
     flat: dict[str, dict[str, str]] = {}
 
     def walk(table: dict[str, object], prefix: str) -> None:
         if "en" in table:
             flat[prefix] = {lang: str(table[lang]) for lang in LANGS if lang in table}
             return
-        for name, value in table.items():
+        for key, value in table.items():
             if isinstance(value, dict):
-                walk(value, f"{prefix}.{name}" if prefix else name)
+                walk(value, f"{prefix}.{key}" if prefix else key)
 
     walk(raw, "")
     return flat
+
+
+@cache
+def _table() -> dict[str, dict[str, str]]:
+    return load_texts("tutor.locales", "ui.toml")
 
 
 def keys() -> list[str]:
