@@ -1,8 +1,10 @@
 """The sandboxed child: confines itself, imports ONE student file, answers calls from the parent.
 
-Started only by `grader.sandbox` as ``python -I -B -u -c <bootstrap> CONFIG`` in a new session,
-with a minimal environment, a temporary copy of the submission as its working folder, stdout and
-stderr redirected to files and two pipes (requests in, results out; their numbers are in CONFIG).
+Started only by `grader.sandbox`: forked by the fork server (`grader.forkserver`, which has
+NumPy imported already), or as ``python -I -B -u -c <bootstrap> CONFIG``; either way in a new
+session, with a minimal environment, a temporary copy of the submission as its working folder,
+stdout and stderr redirected to files and two pipes (requests in, results out; their numbers
+are in CONFIG).
 It imports the standard library, NumPy and `grader.protocol`, never `tutor` or numba.
 
 Order of events, all before any student code runs:
@@ -21,7 +23,8 @@ Order of events, all before any student code runs:
    process_vm_*, no mount/namespace/module/clock/reboot calls, no chmod/chown/xattr;
 7. a "hello" frame reporting which of these applied (written before student code runs, so the
    student cannot change what the parent reads there); then the import, then "ready" or an
-   error frame; then one reply frame per call frame until the request pipe closes.
+   error frame; then, for each frame of calls, one result frame per call, sent as soon as that
+   call returns, until the request pipe closes.
 
 Nothing here is trusted by the parent beyond the "hello" frame: the student can monkeypatch
 anything in this process, so the parent re-validates every reply.
@@ -462,15 +465,13 @@ class _Server:
                 return
             header, arrays = frame
             pending = iter(arrays)
-            results: list[dict] = []
-            values: list[object] = []
             budget = [max_el]
-            for call in header["calls"]:
+            # One frame per call as soon as it returns: the parent's per-call clock restarts
+            # at each, so a hang in the middle of a batch is caught after one call's limit.
+            for index, call in enumerate(header["calls"]):
                 result, value = self.call(call, pending, budget)
-                results.append(result)
-                if value is not None:
-                    values.append(value)
-            self.send({"type": "results", "seq": header["seq"], "results": results}, values)
+                self.send({"type": "result", "seq": header["seq"], "index": index, **result},
+                          [] if value is None else [value])
 
     def call(self, call: dict, pending: object, budget: list[int]) -> tuple[dict, object]:
         """Run one call; ({"mutated": ...}, array) or ({kind, message, detail, mutated}, None)."""
@@ -535,7 +536,15 @@ class _Server:
 
 
 def main() -> None:
-    cfg = json.loads(sys.argv[1])
+    """Entry point of a child started as its own Python process (the spawn path)."""
+    run(json.loads(sys.argv[1]))
+
+
+def run(cfg: dict) -> None:
+    """Confine this process, import the student's file and serve calls; never returns.
+
+    Called by `main` in a fresh process, or by `grader.forkserver` in a process it forked
+    (NumPy then already imported, which is the point of the fork server)."""
     faulthandler.enable()
     import signal
 

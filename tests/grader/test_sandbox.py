@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import protocol
+from grader import forkserver, protocol
 from grader import sandbox as sandbox_module
 from grader.sandbox import (
     RNG,
@@ -46,9 +46,10 @@ EXPECTED = P - 0.1 * G
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the sandbox needs POSIX")
 
 
-@pytest.fixture
-def box():
-    with Sandbox(HOSTILE, FAST) as b:
+@pytest.fixture(params=[True, False], ids=["forked", "spawned"])
+def box(request):
+    """Each test twice: children forked by the fork server, and started as new processes."""
+    with Sandbox(HOSTILE, FAST, fork_server=request.param) as b:
         yield b
 
 
@@ -179,6 +180,51 @@ def test_child_is_minimal(box):
     assert n_env <= 12 and not python_vars
     _uid, pid, pgid, sid = call(box.open("introspect.py", "ids")).value.tolist()
     assert pid == pgid == sid != os.getpid()  # its own session and process group
+
+
+def test_child_holds_only_its_own_descriptors_and_is_our_child(box):
+    ppid, fds, sockets = call(box.open("introspect.py", "family")).value.tolist()
+    assert ppid == os.getpid()  # forked ones are re-parented to the grader (a subreaper)
+    assert fds == 5 and sockets == 0  # stdin, stdout, stderr, its two pipes: no server socket
+
+
+def test_forked_and_spawned_children_apply_the_same_protections():
+    seen = []
+    for fork_server in (True, False):
+        with Sandbox(HOSTILE, FAST, fork_server=fork_server) as b:
+            s = b.open("good.py", "step")
+            assert s.failure is None and call(s).ok
+            seen.append(s.protections)
+    forked, spawned = seen
+    assert not any(n.startswith("fork server") for n in forked.notes)
+    assert forked == spawned
+
+
+def test_a_dead_fork_server_is_replaced():
+    with Sandbox(HOSTILE, FAST) as b:
+        assert call(b.open("good.py", "step")).ok
+        server = forkserver.server()
+        first = server.pid
+        if first is None:
+            pytest.skip(f"no fork server here: {server.unavailable}")
+        os.kill(first, signal.SIGKILL)
+        s = b.open("good.py", "step")  # this one is spawned, and says why
+        assert call(s).ok
+        assert any(n.startswith("fork server: the fork server stopped answering")
+                   for n in s.protections.notes)
+        s = b.open("good.py", "step")
+        assert call(s).ok and not any(n.startswith("fork server") for n in s.protections.notes)
+        assert server.pid not in (None, first)
+
+
+def test_a_hang_inside_a_batch_costs_one_call_limit(box):
+    s = box.open("hangs.py", "third_call")
+    calls = [Call(f"r{i}", [P.copy(), G.copy(), STATE], {"lr": 0.1}) for i in range(20)]
+    results = s.call_many(calls)
+    # 20 calls x 2 s would be 40 s; the exercise's 8 s limit is not what ends it either.
+    assert all(r.failure.kind == FailureKind.TIMEOUT for r in results)
+    assert "the time limit per call ran out" in results[0].failure.message
+    assert group_gone(s.pid)
 
 
 # --- failures at import -------------------------------------------------------------------------

@@ -21,3 +21,13 @@ def environment(params, grad, state, *, lr=1e-3):
     """The number of environment variables, and whether a PYTHON* one is set."""
     return np.array([len(os.environ), any(k.startswith("PYTHON") for k in os.environ)],
                     dtype=np.int64)
+
+
+def family(params, grad, state, *, lr=1e-3):
+    """[parent pid, open file descriptors, of which sockets]"""
+    targets = []
+    for fd in os.listdir("/proc/self/fd"):
+        if os.path.exists(f"/proc/self/fd/{fd}"):  # not the listing's own, closed by now
+            targets.append(os.readlink(f"/proc/self/fd/{fd}"))
+    return np.array([os.getppid(), len(targets), sum(t.startswith("socket:") for t in targets)],
+                    dtype=np.int64)
