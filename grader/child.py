@@ -12,7 +12,8 @@ Order of events, all before any student code runs:
 1. resource limits: RLIMIT_CORE=0, RLIMIT_CPU, RLIMIT_AS, RLIMIT_FSIZE;
 2. network: unshare(CLONE_NEWNET) (as root), else a user namespace with a new network
    namespace (where unprivileged user namespaces are allowed);
-3. import NumPy (one BLAS thread: the parent's environment sets it);
+3. import NumPy (one BLAS thread: the parent's environment sets it; a fork of the fork
+   server has it already);
 4. as root, drop to an unprivileged user when the parent asked (`drop_to`); then RLIMIT_NPROC;
 5. Landlock (Linux >= 5.13, where enabled): writes only beneath the working folder; reads only
    beneath the Python installation, the import path and system libraries; no TCP bind/connect;
