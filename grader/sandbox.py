@@ -890,10 +890,12 @@ def _take(fd: int, keep: int) -> tuple[str, int]:
 
 _CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if c not in (0x09, 0x0A)}
 _CONTROL.update({c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
+_CONTROL.update({c: "\ufffd" for c in range(0xD800, 0xE000)})  # lone surrogates (a JSON escape)
 
 
 def _clean(text: str) -> str:
-    """Escape control characters (terminal escapes, carriage returns) in student text."""
+    """Escape control characters (terminal escapes, carriage returns) in student text, and
+    replace lone surrogates, which no UTF-8 writer (a report, a terminal) can encode."""
     return text.translate(_CONTROL)
 
 

@@ -275,6 +275,13 @@ def test_hang_during_import(box):
 
 
 # --- failures in the call -----------------------------------------------------------------------
+def test_student_text_is_always_utf8_encodable(box):
+    r = call(box.open("raises.py", "surrogate"))
+    assert r.failure.kind == FailureKind.EXCEPTION
+    assert "half a character: \ufffd" in r.failure.message
+    (r.failure.message + r.failure.detail).encode("utf-8")
+
+
 def test_exception_in_the_call(box):
     s = box.open("raises.py", "step")
     r = call(s)

@@ -24,3 +24,7 @@ def not_a_function_but_a_value():
 
 
 NOT_CALLABLE = 3
+
+
+def surrogate(params, grad, state, *, lr=1e-3):
+    raise ValueError("half a character: \ud800")
