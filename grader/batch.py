@@ -177,7 +177,7 @@ def grade_submission(submission: Submission, *, seed: int = 0,
             except UnsafeZip as err:
                 return failed_workspace(submission.path, submission.student,
                                         f"{submission.path.name}: {err}; not graded", only,
-                                        time.monotonic() - started)
+                                        time.monotonic() - started, lang)
             result = grade_workspace(root, only=only, seed=seed, limits=limits, lang=lang,
                                      workers=workers)
             return _named(result, submission)
@@ -188,7 +188,7 @@ def grade_submission(submission: Submission, *, seed: int = 0,
     except Exception as err:  # the grader's own failure must not stop a class
         return failed_workspace(submission.path, submission.student,
                                 f"the grader failed on this submission: {type(err).__name__}: "
-                                f"{err}", only, time.monotonic() - started)
+                                f"{err}", only, time.monotonic() - started, lang)
 
 
 def _named(result: WorkspaceResult, submission: Submission) -> WorkspaceResult:
@@ -288,7 +288,7 @@ def _parallel(submissions: list[Submission], results: list[WorkspaceResult | Non
                     results[i] = failed_workspace(sub.path, sub.student,
                                                   f"the grader failed on this submission: "
                                                   f"{type(err).__name__}: {err}",
-                                                  kwargs["only"])
+                                                  kwargs["only"], lang=kwargs["lang"])
                 if bar:
                     bar.advance(submissions[i].student)
         finally:
@@ -299,7 +299,8 @@ def _parallel(submissions: list[Submission], results: list[WorkspaceResult | Non
                 sub = submissions[i]
                 results[i] = failed_workspace(sub.path, sub.student,
                                               "the grading process died while grading this "
-                                              "submission", kwargs["only"])
+                                              "submission", kwargs["only"],
+                                              lang=kwargs["lang"])
                 if bar:
                     bar.advance(sub.student)
         lone = lone or broken

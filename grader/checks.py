@@ -732,14 +732,6 @@ def _inputs_check(spec: CheckSpec, runs: dict[str, list[_Run]], passed: dict[str
     return CheckResult(spec.name, weight, weight, True, "")
 
 
-def grade_code(root: Path, exercises: Sequence[Exercise], *, seed: int, limits: Limits,
-               lang: str = "en") -> dict[str, ExerciseResult]:
-    """Grade the optimizer and mini-batch exercises of the workspace at `root` one after the
-    other, each in its own sandboxed child."""
-    return {e.name: grade_exercise(root, e, seed=seed, limits=limits, lang=lang)
-            for e in exercises}
-
-
 def grade_exercise(root: Path, exercise: Exercise, *, seed: int, limits: Limits,
                    lang: str = "en") -> ExerciseResult:
     """Grade one optimizer or mini-batch exercise in a sandbox of its own (thread-safe: call it

@@ -101,6 +101,9 @@ def select(only: Sequence[str] | None) -> list:
             part = part.strip()
             if part and part not in wanted:
                 wanted.append(part)
+    if not wanted:
+        # `--only ""` (an empty shell variable) or `--only ,` must not grade nothing and pass.
+        raise ValueError(f"--only names no exercise; choose from: {', '.join(info.names())}")
     unknown = [n for n in wanted if n not in info.names()]
     if unknown:
         raise ValueError(f"unknown exercise {', '.join(map(repr, unknown))}; choose from: "
@@ -291,11 +294,11 @@ def _start_sheet_helper(root: Path, sheets: list, lang: str) -> _SheetHelper | N
 
 
 def failed_workspace(path: Path, student: str, reason: str, only: Sequence[str] | None = None,
-                     duration: float = 0.0) -> WorkspaceResult:
+                     duration: float = 0.0, lang: str = "en") -> WorkspaceResult:
     """A submission that could not be opened at all: every exercise 0, with the reason."""
     chosen = select(only)
     exercises = tuple(
-        ExerciseResult(name=e.name, title=e.title_in("en"), score=0.0, max_score=e.points,
+        ExerciseResult(name=e.name, title=e.title_in(lang), score=0.0, max_score=e.points,
                        checks=(), diagnoses=(), failure=reason, output="", duration=0.0,
                        kind=e.kind)
         for e in chosen)

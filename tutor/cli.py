@@ -390,8 +390,17 @@ def grade(paths: tuple[str, ...], batch: bool, jobs: int, fmt: str, out: str | N
         chosen = select(only)
     except ValueError as err:
         fail(str(err))
-    from grader.batch import grade_batch, grade_submission, submission
+    from grader.batch import collect, grade_batch, grade_submission, submission
 
+    # Mistakes that would otherwise surface only after the whole class has been graded.
+    count = len(collect(targets)) if batch else len(targets)
+    if batch and not count:  # a wrong folder must not pass as a class that scored full marks
+        fail(f"no submissions in {', '.join(map(str, targets))}: --batch grades the "
+             "workspace folders and .zip files inside each PATH")
+    if fmt == "gradescope" and count != 1:
+        fail(f"--format gradescope writes one submission's results, not {count}")
+    if out and not Path(out).resolve().parent.is_dir():
+        fail(f"{out}: no such folder to write the report in")
     if batch:
         results = grade_batch(targets, jobs=jobs, seed=seed, progress=sys.stderr.isatty(),
                               only=only or None, lang=lang)
@@ -416,8 +425,6 @@ def grade(paths: tuple[str, ...], batch: bool, jobs: int, fmt: str, out: str | N
                            "workspace? `tutor init` makes one)", err=True)
             results.append(grade_submission(submission(target), seed=seed, only=names,
                                             lang=lang, workers=3))
-    if fmt == "gradescope" and len(results) != 1:
-        fail(f"--format gradescope writes one submission's results, not {len(results)}")
     from grader.report import emit, render
 
     if out:
@@ -549,3 +556,7 @@ def bundle_gradescope(out: str, package: str | None, seed: int) -> None:
         fail(f"{out}: {err.strerror or err}")
     click.echo(f"wrote {path} (installs {package or default_package()}); upload it as the "
                "assignment's autograder on Gradescope")
+    if package is None:  # the name `tutor` on PyPI belongs to another program
+        click.echo(f"tutor bundle: warning: {default_package()} from PyPI may be a different "
+                   "project called tutor; pass --package with this project's release or git "
+                   "URL (such as 'tutor @ git+https://github.com/ORG/tutor@v0.1.0')", err=True)

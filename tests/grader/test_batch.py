@@ -191,3 +191,12 @@ def test_progress_and_unknown_names(tmp_path: Path) -> None:
         grade_batch([tmp_path], jobs=1, only=["nope"])
     results = grade_batch([tmp_path], jobs=1, progress=True, only=["partials"])
     assert [r.student for r in results] == ["a"]
+
+
+def test_a_broken_zip_is_reported_in_the_feedback_language(tmp_path: Path) -> None:
+    """The exercises of a submission that could not be opened carry the titles of --lang,
+    like those of every graded submission next to it in the same report."""
+    (tmp_path / "broken.zip").write_bytes(b"not a zip")
+    (result,) = grade_batch([tmp_path], jobs=1, only=["gd", "derivatives"], lang="ko")
+    assert result.failure is not None and "not a readable zip" in result.failure
+    assert [e.title for e in result.exercises] == ["미분", "경사 하강법"]

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -202,3 +203,57 @@ def test_grade_one_exercise_file(tmp_path: Path) -> None:
     assert out.stdout.rstrip().splitlines()[-1] == "Points 10/10"
     other = tutor("grade", "test_batch.py", cwd=HERE)
     assert other.returncode == 2 and "not an exercise's file" in other.stderr
+
+
+def test_an_empty_only_is_a_usage_error(tmp_path: Path) -> None:
+    """`--only "$EXERCISES"` with an empty variable graded nothing and passed with 0/0."""
+    for value in ("", ","):
+        out = tutor("grade", str(SOLUTIONS / "in_place"), "--only", value, "--format", "github")
+        assert out.returncode == 2, out.stdout
+        (line,) = out.stderr.strip().splitlines()
+        assert "--only names no exercise; choose from: derivatives" in line
+
+
+def test_a_class_folder_without_submissions_is_a_usage_error(tmp_path: Path) -> None:
+    """A wrong folder (empty, or a workspace's optimizers/) was an empty gradebook, exit 0."""
+    empty = tmp_path / "class"
+    empty.mkdir()
+    wrong = tmp_path / "ws" / "optimizers"
+    shutil.copytree(SOLUTIONS / "in_place" / "optimizers", wrong)
+    for folder in (empty, wrong):
+        out = tutor("grade", str(folder), "--batch", "--format", "csv")
+        assert out.returncode == 2, out.stdout
+        (line,) = out.stderr.strip().splitlines()
+        assert f"no submissions in {folder}" in line
+
+
+def test_report_mistakes_fail_before_grading(tmp_path: Path) -> None:
+    """An --out folder that does not exist, or --format gradescope for two submissions, are
+    refused before a submission is graded (here two that hang at import: 5 s each)."""
+    hang = str(CORPUS / "hostile_hang_at_import")
+    klass = tmp_path / "class"
+    for name in ("a", "b"):
+        shutil.copytree(hang, klass / name)
+    nowhere = tmp_path / "missing" / "gradebook.csv"
+    cases = [
+        ([hang, hang, "--out", str(nowhere)], f"{nowhere}: no such folder"),
+        ([hang, hang, "--format", "gradescope"], "not 2"),
+        ([str(klass), "--batch", "--format", "gradescope"], "not 2"),
+    ]
+    for extra, expected in cases:
+        started = time.monotonic()
+        out = tutor("grade", "--only", "gd", *extra)
+        assert out.returncode == 2, out.stdout
+        assert time.monotonic() - started < 6, "graded before refusing"
+        (line,) = out.stderr.strip().splitlines()
+        assert expected in line
+    assert not nowhere.parent.exists()
+
+
+def test_bundle_warns_about_the_default_package(tmp_path: Path) -> None:
+    default = tutor("bundle", "gradescope", "--out", str(tmp_path / "a.zip"))
+    assert default.returncode == 0
+    assert "different project" in default.stderr and "--package" in default.stderr
+    pinned = tutor("bundle", "gradescope", "--out", str(tmp_path / "b.zip"), "--package",
+                   "tutor @ git+https://github.com/example/tutor@v0.1.0")
+    assert pinned.returncode == 0 and pinned.stderr == ""
