@@ -5,9 +5,12 @@ and `run_autograder` (run for every submission, with the student's files in
 /autograder/submission) at its root; the results go to /autograder/results/results.json.
 
 - `setup.sh` finds a Python >= 3.11 (installing python3.11 with apt if the image has none), makes
-  a virtual environment in /autograder/tutor-venv, installs the pinned requirement
-  (`--package`, default `tutor==<this version>`), and compiles tutor's numeric kernels once, so
-  no submission waits for a compile.
+  a virtual environment in /autograder/tutor-venv, installs tutor, and compiles its numeric
+  kernels once, so no submission waits for a compile. By default the zip carries a wheel of the
+  very tutor that wrote it (`grader.wheel`), which setup.sh installs (its dependencies come
+  from PyPI): the teacher grades with what they tried, and the PyPI project called `tutor`,
+  which is another program, never comes into it. `--package SPEC` installs a pip requirement
+  instead (a release, a git URL).
 - `run_autograder` runs `tutor grade /autograder/submission --format gradescope --out
   /autograder/results/results.json --min-score 0`; if tutor itself fails and writes nothing, it
   writes a results.json scoring 0 that says so, because Gradescope shows an empty result as an
@@ -20,10 +23,9 @@ from __future__ import annotations
 
 import shlex
 import stat
+import tempfile
 import zipfile
 from pathlib import Path
-
-from tutor import __version__
 
 VENV = "/autograder/tutor-venv"
 CACHE = "/autograder/tutor-cache"
@@ -34,6 +36,7 @@ SETUP = """#!/usr/bin/env bash
 # numeric kernels, so grading a submission never waits for a compile.
 set -euo pipefail
 
+HERE="$(cd "$(dirname "$0")" && pwd)"
 TUTOR_PACKAGE={package}
 
 PYTHON=""
@@ -93,32 +96,41 @@ exit 0
 """
 
 
-def setup_script(package: str) -> str:
-    return SETUP.format(package=shlex.quote(package), venv=VENV, cache=CACHE)
+def setup_script(package: str | None, wheel: str | None = None) -> str:
+    """setup.sh installing the pip requirement `package`, or the file `wheel` next to it."""
+    spec = f'"$HERE"/{shlex.quote(wheel)}' if wheel else shlex.quote(package or "")
+    return SETUP.format(package=spec, venv=VENV, cache=CACHE)
 
 
 def run_script(seed: int = 0) -> str:
     return RUN.format(venv=VENV, cache=CACHE, seed=int(seed))
 
 
-def default_package() -> str:
-    return f"tutor=={__version__}"
-
-
 def write_gradescope_bundle(out: Path, package: str | None = None, seed: int = 0) -> Path:
-    """Write the autograder zip to `out` (replacing it); returns the path."""
+    """Write the autograder zip to `out` (replacing it); returns the path. Without `package`
+    the zip carries this tutor as a wheel (`grader.wheel.WheelError` if it cannot be packed)."""
     out = Path(out)
     if out.parent and not out.parent.exists():
         raise FileNotFoundError(f"{out.parent}: no such folder")
-    entries = {"setup.sh": setup_script(package or default_package()),
-               "run_autograder": run_script(seed)}
-    tmp = out.with_name(out.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, body in entries.items():
+    scripts = {"run_autograder": run_script(seed)}
+    files: dict[str, bytes] = {}
+    if package is None:
+        from grader.wheel import build_wheel
+
+        with tempfile.TemporaryDirectory(prefix="tutor-bundle-") as tmp:
+            wheel = build_wheel(Path(tmp))
+            files[wheel.name] = wheel.read_bytes()
+        scripts["setup.sh"] = setup_script(None, wheel.name)
+    else:
+        scripts["setup.sh"] = setup_script(package)
+    tmp_out = out.with_name(out.name + ".tmp")
+    with zipfile.ZipFile(tmp_out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, body in [*scripts.items(), *files.items()]:
             entry = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-            entry.external_attr = (stat.S_IFREG | 0o755) << 16
+            mode = 0o755 if name in scripts else 0o644
+            entry.external_attr = (stat.S_IFREG | mode) << 16
             entry.create_system = 3  # Unix, so the mode above is honoured
             entry.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(entry, body)
-    tmp.replace(out)
+    tmp_out.replace(out)
     return out

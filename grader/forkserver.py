@@ -39,8 +39,18 @@ from typing import Any
 _PR_SET_CHILD_SUBREAPER = 36
 _MAX_REQUEST = 1 << 16
 _PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_BOOTSTRAP = (f"import sys; sys.path.append({_PACKAGE_ROOT!r}); "
-              "from grader.forkserver import serve; serve()")
+
+
+def python_command(module: str, function: str, *args: str) -> list[str]:
+    """The command line of a sandbox Python (a child, or the fork server) that runs
+    `module.function()` of this very grader. `-I` still reads site-packages' .pth files, where an
+    editable install may name another copy of `grader`: so this grader's folder goes first on
+    sys.path, unless it is there already (an installed grader: site-packages itself)."""
+    boot = (f"import sys; root = {_PACKAGE_ROOT!r}\n"
+            "if root not in sys.path: sys.path.insert(0, root)\n"
+            f"from {module} import {function}; {function}()")
+    return [sys.executable, "-I", "-B", "-u", "-c", boot, *args]
+
 
 
 class ForkedChild:
@@ -132,7 +142,7 @@ class ForkServer:
         with tempfile.TemporaryFile() as errors:
             try:
                 self._proc = subprocess.Popen(
-                    [sys.executable, "-I", "-B", "-u", "-c", _BOOTSTRAP, str(theirs.fileno())],
+                    python_command("grader.forkserver", "serve", str(theirs.fileno())),
                     cwd="/", env=dict(env), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                     stderr=errors, pass_fds=(theirs.fileno(),),
                     start_new_session=True,  # the terminal's Ctrl-C is the grader's to handle

@@ -88,7 +88,6 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import tempfile
 import time
 import weakref
@@ -221,9 +220,6 @@ _CHILD_ENV = {
     "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1",
 }
-_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
-_BOOTSTRAP = (f"import sys; sys.path.append({_PACKAGE_ROOT!r}); "
-              "from grader.child import main; main()")
 _CRASH_SIGNALS = {
     getattr(signal, name): text for name, text in (
         ("SIGSEGV", "segmentation fault"), ("SIGBUS", "bus error"),
@@ -362,8 +358,9 @@ class Session:
                 self._proc = self._fork(config, env, work, (outs[0], outs[1], req_r, res_w))
                 if self._proc is None:
                     self._proc = subprocess.Popen(
-                        [sys.executable, "-I", "-B", "-u", "-c", _BOOTSTRAP,
-                         json.dumps({**config, "req_fd": req_r, "res_fd": res_w})],
+                        forkserver.python_command(
+                            "grader.child", "main",
+                            json.dumps({**config, "req_fd": req_r, "res_fd": res_w})),
                         cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=outs[0],
                         stderr=outs[1], pass_fds=(req_r, res_w), start_new_session=True,
                         close_fds=True,

@@ -539,8 +539,8 @@ def bundle() -> None:
 @click.option("--out", default="autograder.zip", show_default=True, metavar="FILE",
               type=click.Path(dir_okay=False), help="Where to write the autograder zip.")
 @click.option("--package", default=None, metavar="SPEC",
-              help="The pip requirement setup.sh installs (default: tutor==<this version>); "
-                   "any pip spec works, such as 'tutor @ git+https://github.com/ORG/tutor@v0.1.0'.")
+              help="A pip requirement for setup.sh to install instead of the wheel of this "
+                   "tutor the zip carries, such as 'tutor @ git+https://github.com/ORG/tutor'.")
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0),
               help="The seed run_autograder passes to tutor grade.")
 def bundle_gradescope(out: str, package: str | None, seed: int) -> None:
@@ -548,15 +548,36 @@ def bundle_gradescope(out: str, package: str | None, seed: int) -> None:
     (grades /autograder/submission into /autograder/results/results.json)."""
     from pathlib import Path
 
-    from grader.bundle import default_package, write_gradescope_bundle
+    from grader.bundle import write_gradescope_bundle
+    from grader.wheel import WheelError, wheel_name
 
     try:
         path = write_gradescope_bundle(Path(out), package, seed)
     except OSError as err:
         fail(f"{out}: {err.strerror or err}")
-    click.echo(f"wrote {path} (installs {package or default_package()}); upload it as the "
-               "assignment's autograder on Gradescope")
-    if package is None:  # the name `tutor` on PyPI belongs to another program
-        click.echo(f"tutor bundle: warning: {default_package()} from PyPI may be a different "
-                   "project called tutor; pass --package with this project's release or git "
-                   "URL (such as 'tutor @ git+https://github.com/ORG/tutor@v0.1.0')", err=True)
+    except WheelError as err:
+        fail(str(err))
+    installs = package if package is not None else f"{wheel_name()}, inside it"
+    click.echo(f"wrote {path} (installs {installs}); upload it as the assignment's autograder "
+               "on Gradescope")
+
+
+@bundle.command("wheel")
+@click.option("--out", default=".", show_default=True, metavar="DIR",
+              type=click.Path(file_okay=False), help="The folder to write the wheel in.")
+def bundle_wheel(out: str) -> None:
+    """A wheel of this tutor, for a GitHub Classroom template: commit it and set the workflow's
+    TUTOR_PACKAGE to its path (PyPI's `tutor` is another program)."""
+    from pathlib import Path
+
+    from grader.wheel import WheelError, build_wheel
+
+    if not Path(out).is_dir():
+        fail(f"{out}: no such folder")
+    try:
+        path = build_wheel(Path(out))
+    except WheelError as err:
+        fail(str(err))
+    except OSError as err:
+        fail(f"{out}: {err.strerror or err}")
+    click.echo(f"wrote {path}")

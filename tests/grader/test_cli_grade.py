@@ -173,8 +173,6 @@ def test_bundle_gradescope(tmp_path: Path) -> None:
     for script in (setup, run):
         check = subprocess.run(["bash", "-n"], input=script, text=True, capture_output=True)
         assert check.returncode == 0, check.stderr
-    default = tutor("bundle", "gradescope", "--out", str(tmp_path / "b.zip"))
-    assert "tutor==0.1.0" in default.stdout
 
 
 def test_run_autograder_writes_results_when_tutor_fails(tmp_path: Path) -> None:
@@ -250,10 +248,35 @@ def test_report_mistakes_fail_before_grading(tmp_path: Path) -> None:
     assert not nowhere.parent.exists()
 
 
-def test_bundle_warns_about_the_default_package(tmp_path: Path) -> None:
-    default = tutor("bundle", "gradescope", "--out", str(tmp_path / "a.zip"))
-    assert default.returncode == 0
-    assert "different project" in default.stderr and "--package" in default.stderr
-    pinned = tutor("bundle", "gradescope", "--out", str(tmp_path / "b.zip"), "--package",
-                   "tutor @ git+https://github.com/example/tutor@v0.1.0")
-    assert pinned.returncode == 0 and pinned.stderr == ""
+def test_bundle_carries_this_tutor_as_a_wheel(tmp_path: Path) -> None:
+    """Without --package, setup.sh installs the wheel in the zip: never PyPI's `tutor`, which
+    is another program."""
+    from grader.wheel import build_wheel, wheel_name
+
+    out = tutor("bundle", "gradescope", "--out", str(tmp_path / "a.zip"))
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    assert wheel_name() in out.stdout
+    source = tmp_path / "source"  # where Gradescope unpacks the autograder zip
+    with zipfile.ZipFile(tmp_path / "a.zip") as zf:
+        assert sorted(zf.namelist()) == sorted(["run_autograder", "setup.sh", wheel_name()])
+        zf.extractall(source)
+    assert (source / wheel_name()).read_bytes() == build_wheel(tmp_path).read_bytes()
+    setup = (source / "setup.sh").read_text()
+    assert "pypi" not in setup.lower() and "tutor==" not in setup
+    # The lines that choose what to install, run from another folder, name the wheel.
+    head = "\n".join(line for line in setup.splitlines()
+                     if line.startswith(("HERE=", "TUTOR_PACKAGE=")))
+    shown = subprocess.run(["bash", "-c", f'{head}\necho "$TUTOR_PACKAGE"',
+                            str(source / "setup.sh")], capture_output=True, text=True, cwd="/")
+    assert shown.stdout.strip() == str(source / wheel_name())
+
+
+def test_bundle_wheel_for_a_classroom_template(tmp_path: Path) -> None:
+    from grader.wheel import build_wheel, wheel_name
+
+    (tmp_path / "ref").mkdir()
+    out = tutor("bundle", "wheel", "--out", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / wheel_name()).read_bytes() == build_wheel(tmp_path / "ref").read_bytes()
+    missing = tutor("bundle", "wheel", "--out", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1
