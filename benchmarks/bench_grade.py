@@ -4,7 +4,7 @@ A benchmark, not a test: it prints numbers (and checks only that the correct sub
 marks, so a fast but broken grader cannot look good). Targets (issue 5, docs/grading.md): one
 submission fully graded in under 3 s warm; a batch of 100 in under 2 minutes on a 2-core machine.
 
-    python benchmarks/bench_grade.py                 # both parts (about 3 minutes on 2 cores)
+    python benchmarks/bench_grade.py                 # both parts (about 2 minutes on 2 cores)
     python benchmarks/bench_grade.py --runs 5 --batch-runs 1 --batch 100 --jobs 2
     python benchmarks/bench_grade.py --skip-batch    # only the single submission
     python benchmarks/bench_grade.py --json          # one JSON object on stdout
@@ -14,7 +14,10 @@ once on a fresh machine) and the files are in the OS cache; the first run of eac
 discarded for the same reason. The submission is `tests/grader/solutions/in_place` (every
 exercise correct: every check runs to its last step, the slowest case for a correct submission).
 
-Part 1, one submission in a fresh process, as `tutor grade` runs (median of `--runs`):
+First, `tutor grade SUBMISSION` as a learner runs it (the console script, end to end, median of
+`--runs`): the number the target is about.
+
+Part 1, one submission in a fresh process, phase by phase (median of `--runs`):
 
 - process start: interpreter start-up and exit (wall time minus everything measured inside);
 - imports: `grader.grade`, `grader.checks`, `grader.worksheets` and NumPy;
@@ -27,7 +30,8 @@ Part 1, one submission in a fresh process, as `tutor grade` runs (median of `--r
 - worksheets: the five worksheets checked symbolically.
 
 It also grades the same submission a second time in the same process ("in-process, second"):
-what a long-lived grader (the app, `tutor watch`) pays per round.
+what a long-lived grader (the app, `tutor watch`) pays per round; and all of part 1 again with
+every sandbox child a new Python (`fork_server=False`), to show what the fork server saves.
 
 Part 2, a batch: `--batch` copies of the submission in a temporary folder, graded with
 `grader.batch.grade_batch(paths, jobs=--jobs)`: wall time, per submission, and the grading time
@@ -55,8 +59,9 @@ SUBMISSION = REPO / "tests" / "grader" / "solutions" / "in_place"
 
 # --- part 1: inside the fresh process ------------------------------------------------------------
 
-def _child(submission: Path) -> None:
-    """Grade `submission` twice, timing each phase; print one JSON object."""
+def _child(submission: Path, spawn: bool) -> None:
+    """Grade `submission` three times, timing each phase; print one JSON object. `spawn`: every
+    sandbox child a new Python, as before the fork server (for the comparison)."""
     started = time.perf_counter()
     import numpy  # noqa: F401
 
@@ -64,6 +69,12 @@ def _child(submission: Path) -> None:
     import grader.grade
     import grader.worksheets
     from grader import sandbox
+    if spawn:
+        original_init = sandbox.Sandbox.__init__
+
+        def spawning(self: Any, *args: Any, **kwargs: Any) -> None:
+            original_init(self, *args, **{**kwargs, "fork_server": False})
+        sandbox.Sandbox.__init__ = spawning  # type: ignore[method-assign]
     imported = time.perf_counter()
     import tutor.mathcheck  # noqa: F401  (SymPy)
     sympy_done = time.perf_counter()
@@ -117,11 +128,29 @@ def _child(submission: Path) -> None:
                       "rounds": rounds}))
 
 
-def one_submission(runs: int, submission: Path) -> dict[str, Any]:
+def cli(runs: int, submission: Path) -> dict[str, Any]:
+    """`tutor grade SUBMISSION` exactly as a learner runs it: the console script, end to end."""
+    script = Path(sys.executable).with_name("tutor")
+    command = ([str(script)] if script.exists() else
+               [sys.executable, "-c", "from tutor.cli import main; main()"])
+    walls = []
+    for _ in range(runs + 1):  # the first run warms the OS cache and is discarded
+        t0 = time.perf_counter()
+        out = subprocess.run([*command, "grade", str(submission), "--format", "github"],
+                             capture_output=True, text=True)
+        walls.append(time.perf_counter() - t0)
+        if out.returncode != 0 or not out.stdout.rstrip().endswith("Points 134/134"):
+            raise SystemExit(f"tutor grade did not give full marks: {out.stdout[-300:]}")
+    walls = walls[1:]
+    return {"wall": statistics.median(walls), "walls": [round(w, 3) for w in walls]}
+
+
+def one_submission(runs: int, submission: Path, spawn: bool = False) -> dict[str, Any]:
     samples = []
     for _ in range(runs + 1):  # the first run warms the OS cache and is discarded
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, __file__, "--child", str(submission)],
+        out = subprocess.run([sys.executable, __file__, "--child", str(submission),
+                              *(["--spawn"] if spawn else [])],
                              capture_output=True, text=True, check=True).stdout
         total = time.perf_counter() - t0
         data = json.loads(out.strip().splitlines()[-1])
@@ -183,13 +212,28 @@ def row(label: str, seconds: float, note: str = "") -> str:
     return f"  {label:44}{seconds:7.2f} s  {note}".rstrip()
 
 
-def report(single: dict[str, Any] | None, many: dict[str, Any] | None) -> str:
-    lines = [f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"]
+def report(single: dict[str, Any] | None, many: dict[str, Any] | None,
+           command: dict[str, Any] | None = None, spawned: dict[str, Any] | None = None) -> str:
+    lines = [f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average "
+             f"{os.getloadavg()[0]:.2f} at the end"]
+    if command:
+        lines += [f"\n`tutor grade` on the workspace, the console script end to end (median of "
+                  f"{len(command['walls'])}; {command['walls']} s)",
+                  row("wall", command["wall"], "(target < 3 s)")]
+    if spawned and single:
+        lines += [
+            "\nsandbox children, nine per submission (one exercise after the other)",
+            row("forked by the fork server", single["sandbox_children"]),
+            row("each a new Python (fork_server=False)", spawned["sandbox_children"]),
+            row("grading wall with forks", single["seq_wall"]),
+            row("grading wall with new Pythons", spawned["seq_wall"]),
+        ]
     if single:
         lines += [
-            f"\none submission as `tutor grade` runs it, fresh process (median of "
-            f"{single['runs']} runs; totals {single['totals']} s)",
-            row("total, start to graded", single["total"], "(target < 3 s)"),
+            f"\none submission in a fresh process, phase by phase (median of "
+            f"{single['runs']} runs; totals {single['totals']} s; the phases run one after the"
+            f"\nother here, where `tutor grade` imports SymPy in a forked helper alongside)",
+            row("total, start to graded", single["total"]),
             row("  process start and exit", single["process_start"]),
             row("  imports (grader, NumPy)", single["imports"]),
             row("  SymPy (worksheet checker)", single["sympy"]),
@@ -219,6 +263,7 @@ def report(single: dict[str, Any] | None, many: dict[str, Any] | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--child", metavar="SUBMISSION", help=argparse.SUPPRESS)
+    parser.add_argument("--spawn", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=5, help="fresh-process runs (default 5)")
     parser.add_argument("--batch", type=int, default=100, help="submissions in the batch")
     parser.add_argument("--jobs", "-j", type=int, default=2, help="batch worker processes")
@@ -229,15 +274,20 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     args = parser.parse_args()
     if args.child:
-        _child(Path(args.child))
+        _child(Path(args.child), args.spawn)
         return
-    single = None if args.skip_single else one_submission(args.runs, args.submission)
-    if single and not args.json:
-        print(report(single, None), flush=True)
+    command = single = spawned = None
+    if not args.skip_single:
+        command = cli(args.runs, args.submission)
+        single = one_submission(args.runs, args.submission)
+        spawned = one_submission(max(1, args.runs // 2), args.submission, spawn=True)
+        if not args.json:
+            print(report(single, None, command, spawned), flush=True)
     many = None if args.skip_batch else batch(args.batch, args.jobs, args.batch_runs,
                                                args.submission)
     if args.json:
-        print(json.dumps({"single": single, "batch": many}))
+        print(json.dumps({"command": command, "single": single, "spawned": spawned,
+                          "batch": many}))
     elif many:
         print(report(None, many))
 
