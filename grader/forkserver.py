@@ -37,6 +37,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 _PR_SET_CHILD_SUBREAPER = 36
+_PR_SET_DUMPABLE = 4
 _MAX_REQUEST = 1 << 16
 _PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -222,6 +223,9 @@ def serve() -> None:
 
     from grader import child, protocol  # noqa: F401
 
+    # Not dumpable: where Landlock is missing and a child runs as the grader's user, it still
+    # cannot open /proc/<this server>/mem to plant code in the forks of other submissions.
+    _set_dumpable(False)
     sock.send(b"ready")
     while True:
         try:
@@ -275,6 +279,7 @@ def _become_child(request: dict[str, Any], fds: list[int]) -> None:
     `grader.child.run`, which confines it and never returns."""
     try:
         out, err, req_fd, res_fd = fds
+        _set_dumpable(True)  # as a spawned child is: its own /proc entries (uid_map) are its own
         os.setsid()
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
@@ -295,3 +300,10 @@ def _become_child(request: dict[str, Any], fds: list[int]) -> None:
         with contextlib.suppress(BaseException):
             os.write(2, f"fork server child: {type(error).__name__}: {error}\n".encode())
     os._exit(70)
+
+
+def _set_dumpable(on: bool) -> None:
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, int(on), 0, 0, 0)

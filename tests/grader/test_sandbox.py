@@ -188,6 +188,13 @@ def test_child_holds_only_its_own_descriptors_and_is_our_child(box):
     assert fds == 5 and sockets == 0  # stdin, stdout, stderr, its two pipes: no server socket
 
 
+def test_child_is_dumpable_and_the_fork_server_is_not(box):
+    assert call(box.open("introspect.py", "dumpable")).value.tolist() == [1]
+    pid = forkserver.server().pid
+    if pid is not None:  # non-dumpable: /proc/<pid>/environ is root's, whoever started it
+        assert os.stat(f"/proc/{pid}/environ").st_uid == 0
+
+
 def test_forked_and_spawned_children_apply_the_same_protections():
     seen = []
     for fork_server in (True, False):

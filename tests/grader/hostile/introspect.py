@@ -31,3 +31,10 @@ def family(params, grad, state, *, lr=1e-3):
             targets.append(os.readlink(f"/proc/self/fd/{fd}"))
     return np.array([os.getppid(), len(targets), sum(t.startswith("socket:") for t in targets)],
                     dtype=np.int64)
+
+
+def dumpable(params, grad, state, *, lr=1e-3):
+    """[prctl(PR_GET_DUMPABLE)]: a forked child must be like a spawned one (1)."""
+    import ctypes
+
+    return np.array([ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)], dtype=np.int64)
