@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from grader.grade import WorkspaceResult, failed_workspace, grade_workspace
+from grader.grade import WorkspaceResult, failed_workspace, grade_workspace, select
 
 if TYPE_CHECKING:
     from grader.sandbox import Limits
@@ -163,6 +163,7 @@ def grade_submission(submission: Submission, *, seed: int = 0,
     """Grade one submission (a folder, or a zip extracted to a temporary folder). Never raises
     for what the submission holds."""
     started = time.monotonic()
+    select(only)  # an unknown exercise name is the caller's mistake: ValueError, before grading
     try:
         if not submission.is_zip:
             result = grade_workspace(submission.path, only=only, seed=seed, limits=limits,
@@ -183,8 +184,6 @@ def grade_submission(submission: Submission, *, seed: int = 0,
             return _named(result, submission)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    except ValueError:
-        raise  # an unknown exercise name in `only`: the caller's mistake, not the student's
     except Exception as err:  # the grader's own failure must not stop a class
         return failed_workspace(submission.path, submission.student,
                                 f"the grader failed on this submission: {type(err).__name__}: "
@@ -199,8 +198,6 @@ def _named(result: WorkspaceResult, submission: Submission) -> WorkspaceResult:
 
 def _warm(only: Sequence[str] | None) -> None:
     """Compile or load every kernel once, here, before any worker is forked."""
-    from grader.grade import select
-
     if not any(e.kind != "worksheet" for e in select(only)):
         return
     from tutor.engine.jit import cache_is_cold
@@ -221,8 +218,6 @@ def grade_batch(paths: Sequence[Path | str], *, jobs: int = 1, seed: int = 0,
     """Grade every submission under `paths` with `jobs` worker processes; results in the
     submissions' order. FileNotFoundError for a missing path, ValueError for an unknown
     exercise in `only`; nothing a submission does raises."""
-    from grader.grade import select
-
     select(only)  # fail early on a wrong name
     submissions = collect(paths)
     if not submissions:
