@@ -125,7 +125,7 @@ def workspace_report(result: WorkspaceResult, lang: str = "en") -> Group:
 
 def gradebook_table(results: Sequence[WorkspaceResult], lang: str = "en") -> Table:
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column("student")
+    table.add_column(t("report.student", lang))
     table.add_column(t("report.score", lang), justify="right")
     table.add_column(t("report.failed", lang))
     for r in results:

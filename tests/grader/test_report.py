@@ -133,6 +133,8 @@ def test_terminal_for_a_class_is_a_table() -> None:
 def test_korean_report() -> None:
     text = render([sample()], "terminal", lang="ko")
     assert "편향 보정이 없는 Adam" in text and "합계" in text
+    gradebook = render([sample("alice"), sample("bob")], "terminal", lang="ko")
+    assert "학생" in gradebook and "student" not in gradebook
 
 
 def test_every_format_renders_encodable_text() -> None:
