@@ -33,6 +33,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from grader.grade import WorkspaceResult, failed_workspace, grade_workspace, select
+from grader.messages import text
 
 if TYPE_CHECKING:
     from grader.sandbox import Limits
@@ -44,7 +45,16 @@ _CHUNK = 1 << 16
 
 
 class UnsafeZip(Exception):
-    """A zip that will not be extracted; the message says why, in one line."""
+    """A zip that will not be extracted. `key` names the reason in messages.toml (`zip.*`);
+    str() is the English line, `text(lang)` the learner's."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        self.key = key
+        self.fields = fields
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        return text(f"zip.{self.key}", lang, **self.fields)
 
 
 @dataclass(frozen=True)
@@ -97,23 +107,23 @@ def extract_zip(archive: Path, dest: Path) -> None:
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError, ValueError) as err:
-        raise UnsafeZip(f"not a readable zip file ({err})") from None
+        raise UnsafeZip("unreadable", error=err) from None
     with zf:
         members = zf.infolist()
         if len(members) > MAX_MEMBERS:
-            raise UnsafeZip(f"the zip holds more than {MAX_MEMBERS} entries")
+            raise UnsafeZip("too_many", limit=MAX_MEMBERS)
         total = 0
         for info in members:
             parts = _safe_parts(info.filename)
             if parts is None:
                 continue
             if info.flag_bits & 0x1:
-                raise UnsafeZip(f"{info.filename!r} is encrypted")
+                raise UnsafeZip("encrypted", name=repr(info.filename))
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise UnsafeZip(f"{info.filename!r} is a symbolic link")
+                raise UnsafeZip("symlink", name=repr(info.filename))
             if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)) and stat.S_IFMT(mode):
-                raise UnsafeZip(f"{info.filename!r} is not a regular file")
+                raise UnsafeZip("not_regular", name=repr(info.filename))
             target = dest.joinpath(*parts)
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
@@ -121,7 +131,7 @@ def extract_zip(archive: Path, dest: Path) -> None:
             if (info.compress_size and info.file_size > (1 << 20)
                     and info.file_size > MAX_RATIO * info.compress_size):
                 ratio = info.file_size // max(1, info.compress_size)
-                raise UnsafeZip(f"{info.filename!r} is compressed {ratio} times (a zip bomb?)")
+                raise UnsafeZip("bomb", name=repr(info.filename), ratio=ratio)
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 with zf.open(info) as src, open(target, "xb") as out:
@@ -131,27 +141,28 @@ def extract_zip(archive: Path, dest: Path) -> None:
                             break
                         total += len(chunk)
                         if total > MAX_BYTES:
-                            raise UnsafeZip(f"the zip unpacks to more than {MAX_BYTES >> 20} MiB")
+                            raise UnsafeZip("too_big", limit=MAX_BYTES >> 20)
                         out.write(chunk)
             except FileExistsError:
-                raise UnsafeZip(f"{info.filename!r} appears twice") from None
+                raise UnsafeZip("duplicate", name=repr(info.filename)) from None
             except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
                     RuntimeError, OSError, ValueError) as err:
                 if isinstance(err, UnsafeZip):
                     raise
-                raise UnsafeZip(f"{info.filename!r} could not be read ({err})") from None
+                raise UnsafeZip("unreadable_member", name=repr(info.filename),
+                                error=err) from None
 
 
 def _safe_parts(name: str) -> tuple[str, ...] | None:
     """The path parts of a member, None for one to skip; UnsafeZip if it points outside."""
     if "\x00" in name:
-        raise UnsafeZip("a member name holds a NUL byte")
+        raise UnsafeZip("nul")
     normal = name.replace("\\", "/")
     if normal.startswith("/") or (len(normal) > 1 and normal[1] == ":"):
-        raise UnsafeZip(f"{name!r} is an absolute path")
+        raise UnsafeZip("absolute", name=repr(name))
     parts = tuple(p for p in PurePosixPath(normal).parts if p not in ("", "."))
     if any(p == ".." for p in parts):
-        raise UnsafeZip(f"{name!r} points outside the submission")
+        raise UnsafeZip("outside", name=repr(name))
     if not parts or parts[0] == "__MACOSX" or parts[-1] == ".DS_Store":
         return None
     return parts
@@ -176,8 +187,9 @@ def grade_submission(submission: Submission, *, seed: int = 0,
             try:
                 extract_zip(submission.path, root)
             except UnsafeZip as err:
-                return failed_workspace(submission.path, submission.student,
-                                        f"{submission.path.name}: {err}; not graded", only,
+                reason = text("zip.not_graded", lang, name=submission.path.name,
+                              reason=err.text(lang))
+                return failed_workspace(submission.path, submission.student, reason, only,
                                         time.monotonic() - started, lang)
             result = grade_workspace(root, only=only, seed=seed, limits=limits, lang=lang,
                                      workers=workers)

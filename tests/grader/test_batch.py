@@ -198,5 +198,8 @@ def test_a_broken_zip_is_reported_in_the_feedback_language(tmp_path: Path) -> No
     like those of every graded submission next to it in the same report."""
     (tmp_path / "broken.zip").write_bytes(b"not a zip")
     (result,) = grade_batch([tmp_path], jobs=1, only=["gd", "derivatives"], lang="ko")
-    assert result.failure is not None and "not a readable zip" in result.failure
+    assert result.failure is not None and "읽을 수 없는 zip 파일" in result.failure
+    assert result.failure.endswith("채점하지 않았습니다")
     assert [e.title for e in result.exercises] == ["미분", "경사 하강법"]
+    (english,) = grade_batch([tmp_path], jobs=1, only=["gd"])
+    assert english.failure.startswith("broken.zip: not a readable zip file (")
