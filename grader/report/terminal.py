@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -51,16 +51,23 @@ def _describe(diagnosis: str, lang: str) -> str:
     return t(f"diagnosis.{diagnosis}", lang) if has(f"diagnosis.{diagnosis}") else diagnosis
 
 
-def _details(ex: ExerciseResult, lang: str) -> list[Text]:
-    lines: list[Text] = []
+def _item(marker: str, style: str, body: Text) -> Table:
+    """`  ✗ body`, where a long body wraps under itself, not under the marker."""
+    grid = Table.grid()
+    grid.add_column(no_wrap=True, style=style)
+    grid.add_column()
+    grid.add_row(marker, body)
+    return grid
+
+
+def _details(ex: ExerciseResult, lang: str) -> list[RenderableType]:
+    lines: list[RenderableType] = []
     head = Text()
     head.append(f"{ex.title} ({ex.name}) ", style="bold")
     head.append(f"{points(ex.score)}/{points(ex.max_score)}")
     lines.append(head)
     if ex.failure:
-        line = Text("  ✗ ", style="red")
-        line.append(_safe(ex.failure))
-        lines.append(line)
+        lines.append(_item("  ✗ ", "red", Text(_safe(ex.failure))))
     if not ex.failure:
         # Checks failing for the same reason share one line (four unanswered questions).
         groups: dict[str, list] = {}
@@ -68,18 +75,17 @@ def _details(ex: ExerciseResult, lang: str) -> list[Text]:
             if not c.passed:
                 groups.setdefault(c.message, []).append(c)
         for message, same in groups.items():
-            line = Text("  ✗ ", style="red")
             names = [_check_title(c.name, lang) if ex.kind != "worksheet" else c.name
                      for c in same]
-            line.append(", ".join(names), style="bold")
+            line = Text(", ".join(names), style="bold")
             lost = sum(c.max_points - c.points for c in same)
             line.append(f" (−{points(lost)}): ")
             line.append(_safe(message))
-            lines.append(line)
+            lines.append(_item("  ✗ ", "red", line))
     for d in ex.diagnoses:
-        line = Text(f"  → {t('report.diagnosis', lang)}: ", style="yellow")
+        line = Text(f"{t('report.diagnosis', lang)}: ", style="yellow")
         line.append(_describe(d, lang))
-        lines.append(line)
+        lines.append(_item("  → ", "yellow", line))
     if ex.output.strip():
         lines.append(Text(f"  {t('report.output', lang)}:", style="dim"))
         shown = ex.output.rstrip("\n").splitlines()
@@ -151,4 +157,7 @@ def render_text(results: Sequence[WorkspaceResult], *, lang: str = "en", color: 
                       markup=False)
     for part in _renderables(results, lang):
         console.print(part)
-    return buffer.getvalue()
+    if color:
+        return buffer.getvalue()
+    # Rich pads table cells to their width: plain text (a file, CI logs) loses the padding.
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

@@ -144,3 +144,16 @@ def test_every_format_renders_encodable_text() -> None:
         assert "\ud800" not in text
     with pytest.raises(ValueError):
         render([sample()], "yaml")
+
+
+def test_plain_report_wraps_under_its_text_without_trailing_spaces() -> None:
+    long = "step 1 of one step, vector, float64: element [3] should be 0.2509999998, got 0.25"
+    adam = exercise("adam", 9.0, checks=(
+        CheckResult("first_steps", 0.0, 1.0, False, long, None),))
+    result = WorkspaceResult(Path("/tmp/alice"), "alice", 9.0, 10.0, (adam,), 1.0)
+    text = render([result], "terminal", width=60)
+    lines = text.splitlines()
+    assert all(line == line.rstrip() for line in lines)
+    first = next(i for i, line in enumerate(lines) if line.startswith("  ✗ "))
+    assert lines[first + 1].startswith("    ") and lines[first + 1].strip()  # hanging indent
+    assert max(len(line) for line in lines) <= 60
