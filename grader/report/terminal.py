@@ -55,7 +55,7 @@ def _item(marker: str, style: str, body: Text) -> Table:
     """`  ✗ body`, where a long body wraps under itself, not under the marker."""
     grid = Table.grid()
     grid.add_column(no_wrap=True, style=style)
-    grid.add_column()
+    grid.add_column(overflow="fold")  # never an ellipsis: every character of the feedback shows
     grid.add_row(marker, body)
     return grid
 
