@@ -136,11 +136,14 @@ MINIBATCH_SEEDS = {"first_epoch": 11, "batch_size_3": 12, "full_batch": 13, "flo
 
 # --- what a run is -------------------------------------------------------------------------------
 
+Label = tuple[str, dict[str, object]]  # a run's words: messages.toml `run.<key>`, its fields
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """One run: a fresh `state` (and generator) in the child, `steps` calls in a row."""
 
-    label: str
+    label: Label
     start: np.ndarray
     steps: int
     hyper: dict[str, float | int] = field(default_factory=dict)
@@ -150,6 +153,10 @@ class RunSpec:
     x: np.ndarray | None = None  # mini-batch data
     y: np.ndarray | None = None
     seed: int = 0  # mini-batch: the child's generator seed
+
+    def describe(self, lang: str) -> str:
+        key, fields = self.label
+        return text(f"run.{key}", lang, **fields)
 
 
 @dataclass(frozen=True)
@@ -217,7 +224,7 @@ def _ill_conditioned(n: int, steps: int) -> tuple[np.ndarray, ...]:
     return tuple(h.copy() for _ in range(steps))
 
 
-def _run(label: str, start: np.ndarray, grads: np.ndarray | Sequence[np.ndarray],
+def _run(label: Label, start: np.ndarray, grads: np.ndarray | Sequence[np.ndarray],
          hyper: dict[str, float], dtype: str, newton: bool,
          hessians: Sequence[np.ndarray] | None = None) -> RunSpec:
     grads = tuple(np.asarray(g, dtype=dtype).reshape(start.shape) for g in grads)
@@ -238,8 +245,9 @@ def plan_optimizer(rule: str, seed: int) -> list[CheckSpec]:
     fixed = np.random.default_rng(2024)
 
     first = CheckSpec("first_steps", w["first_steps"], (
-        _run("one step, vector, float64", P0, G_FIXED[:1], {}, "float64", newton),
-        _run("4 steps, vector, float64", P0[::-1].copy(), G_FIXED[1:5], {}, "float64", newton),
+        _run(("one_step", {"dtype": "float64"}), P0, G_FIXED[:1], {}, "float64", newton),
+        _run(("steps", {"n": 4, "dtype": "float64"}), P0[::-1].copy(), G_FIXED[1:5], {},
+             "float64", newton),
     ))
 
     rng = exercise_rng(rule, seed)
@@ -250,16 +258,18 @@ def plan_optimizer(rule: str, seed: int) -> list[CheckSpec]:
         scale = 10.0 ** rng.uniform(-2.0, 1.0)
         grads = [rng.normal(size=shape) * scale for _ in range(steps)]
         hs = [_spd(rng, start.size) for _ in range(steps)] if newton else None
-        randoms.append(_run(f"random state {i + 1}, shape {shape}, float64", start, grads, {},
-                            "float64", newton, hs))
+        randoms.append(_run(("random_state", {"i": i + 1, "shape": shape, "dtype": "float64"}),
+                            start, grads, {}, "float64", newton, hs))
     random_states = CheckSpec("random_states", w["random_states"], tuple(randoms))
 
     matrix_start = fixed.normal(0.0, 1.5, (3, 4))
     matrix_grads = [fixed.normal(size=(3, 4)) for _ in range(3)]
     shapes = CheckSpec("shapes", w["shapes"], (
-        _run("shape (1,), float64", np.array([1.5]), [[0.4], [-0.2], [0.7]], {}, "float64",
-             newton, [np.array([[2.5]]), np.array([[0.8]]), np.array([[4.0]])]),
-        _run("matrix (3, 4), float64", matrix_start, matrix_grads, {}, "float64", newton),
+        _run(("shape", {"shape": (1,), "dtype": "float64"}), np.array([1.5]),
+             [[0.4], [-0.2], [0.7]], {}, "float64", newton,
+             [np.array([[2.5]]), np.array([[0.8]]), np.array([[4.0]])]),
+        _run(("matrix", {"shape": (3, 4), "dtype": "float64"}), matrix_start, matrix_grads, {},
+             "float64", newton),
     ))
 
     f32_vec = fixed.normal(0.0, 1.0, 5)
@@ -267,34 +277,35 @@ def plan_optimizer(rule: str, seed: int) -> list[CheckSpec]:
     f32_mat = fixed.normal(0.0, 1.0, (2, 3))
     f32_mat_grads = [fixed.normal(size=(2, 3)) for _ in range(4)]
     float32 = CheckSpec("float32", w["float32"], (
-        _run("vector, float32", f32_vec, f32_grads, {}, "float32", newton),
-        _run("matrix (2, 3), float32", f32_mat, f32_mat_grads, {}, "float32", newton),
+        _run(("vector", {"dtype": "float32"}), f32_vec, f32_grads, {}, "float32", newton),
+        _run(("matrix", {"shape": (2, 3), "dtype": "float32"}), f32_mat, f32_mat_grads, {},
+             "float32", newton),
     ))
 
     hyper = CheckSpec("hyperparameters", w["hyperparameters"], (
-        _run(f"{_fmt_hyper(HYPER[rule])}, float64", P0, G_FIXED[:5], HYPER[rule], "float64",
-             newton),
+        _run(("hyper", {"hyper": _fmt_hyper(HYPER[rule]), "dtype": "float64"}), P0,
+             G_FIXED[:5], HYPER[rule], "float64", newton),
     ))
 
     if rule in ("adagrad", "rmsprop", "adam", "adadelta"):
-        edge_run = _run(f"tiny gradients, {_fmt_hyper(EDGE_HYPER[rule])}, float64", P_TINY,
-                        G_TINY, EDGE_HYPER[rule], "float64", newton)
+        edge_run = _run(("tiny", {"hyper": _fmt_hyper(EDGE_HYPER[rule]), "dtype": "float64"}),
+                        P_TINY, G_TINY, EDGE_HYPER[rule], "float64", newton)
     else:
-        edge_run = _run(f"mixed magnitudes and zeros, {_fmt_hyper(EDGE_HYPER[rule])}, float64",
+        edge_run = _run(("mixed", {"hyper": _fmt_hyper(EDGE_HYPER[rule]), "dtype": "float64"}),
                         P_TINY, G_MIXED, EDGE_HYPER[rule], "float64", newton,
                         _ill_conditioned(6, len(G_MIXED)) if newton else None)
     edge = CheckSpec("edge_cases", w["edge_cases"], (edge_run,))
 
     carried = CheckSpec("carried_state", w["carried_state"], (
-        RunSpec("Rosenbrock's function from (-1.2, 1), float64", np.array([-1.2, 1.0]), 60,
-                {}, problem="rosenbrock"),
+        RunSpec(("rosenbrock", {"dtype": "float64"}), np.array([-1.2, 1.0]), 60, {},
+                problem="rosenbrock"),
     ))
     carried32 = CheckSpec("carried_state_float32", w["carried_state_float32"], (
-        RunSpec(f"elliptic bowl from (-4.5, -2), {_fmt_hyper(ELLIPTIC_HYPER[rule])}, float32",
+        RunSpec(("elliptic", {"hyper": _fmt_hyper(ELLIPTIC_HYPER[rule]), "dtype": "float32"}),
                 np.array([-4.5, -2.0], dtype=np.float32), 50, dict(ELLIPTIC_HYPER[rule]),
                 problem="elliptic"),
-        RunSpec("matrix problem (3, 4), float32", TENSOR_START.astype(np.float32), 50, {},
-                problem="tensor"),
+        RunSpec(("tensor", {"shape": (3, 4), "dtype": "float32"}),
+                TENSOR_START.astype(np.float32), 50, {}, problem="tensor"),
     ))
     return [first, random_states, shapes, float32, hyper, edge, carried, carried32,
             CheckSpec("inputs_unchanged", w["inputs_unchanged"])]
@@ -312,9 +323,11 @@ def plan_minibatch(seed: int) -> list[CheckSpec]:
     x, y = linreg_data()
     s = MINIBATCH_SEEDS
 
-    def run(label: str, start: Sequence[float], epochs: int, lr: float, bs: int, dtype: str,
-            seed_: int, data: tuple[np.ndarray, np.ndarray] = (x, y)) -> RunSpec:
-        return RunSpec(label, np.array(start, dtype=dtype), epochs,
+    def run(start: Sequence[float], epochs: int, lr: float, bs: int, dtype: str, seed_: int,
+            data: tuple[np.ndarray, np.ndarray] = (x, y)) -> RunSpec:
+        fields = {"epochs": epochs, "bs": bs, "lr": lr, "dtype": dtype, "n": len(data[0])}
+        key = "epoch" if epochs == 1 else "epochs" if data[0] is x else "random_points"
+        return RunSpec((key, fields), np.array(start, dtype=dtype), epochs,
                        {"lr": lr, "batch_size": bs}, x=data[0], y=data[1], seed=seed_)
 
     rng = exercise_rng("minibatch_sgd", seed)
@@ -325,29 +338,21 @@ def plan_minibatch(seed: int) -> list[CheckSpec]:
     rseed = int(rng.integers(0, 2**31 - 1))
     return [
         CheckSpec("first_epoch", w["first_epoch"], (
-            run("1 epoch, batch size 1, lr 0.01, float64", [0.0, 0.0], 1, 0.01, 1, "float64",
-                s["first_epoch"]),)),
+            run([0.0, 0.0], 1, 0.01, 1, "float64", s["first_epoch"]),)),
         CheckSpec("batch_size_3", w["batch_size_3"], (
-            run("3 epochs, batch size 3, lr 0.01, float64", [0.5, 1.0], 3, 0.01, 3, "float64",
-                s["batch_size_3"]),)),
+            run([0.5, 1.0], 3, 0.01, 3, "float64", s["batch_size_3"]),)),
         CheckSpec("full_batch", w["full_batch"], (
-            run("3 epochs, batch size 7, lr 0.02, float64", [1.0, 0.0], 3, 0.02, 7, "float64",
-                s["full_batch"]),)),
+            run([1.0, 0.0], 3, 0.02, 7, "float64", s["full_batch"]),)),
         CheckSpec("float32", w["float32"], (
-            run("3 epochs, batch size 2, lr 0.01, float32", [0.2, 0.4], 3, 0.01, 2, "float32",
-                s["float32"]),)),
+            run([0.2, 0.4], 3, 0.01, 2, "float32", s["float32"]),)),
         CheckSpec("hyperparameters", w["hyperparameters"], (
-            run("3 epochs, batch size 2, lr 0.03, float64", [0.0, 1.5], 3, 0.03, 2, "float64",
-                s["hyperparameters"]),)),
+            run([0.0, 1.5], 3, 0.03, 2, "float64", s["hyperparameters"]),)),
         CheckSpec("random_data", w["random_data"], (
-            run(f"3 epochs on {n} random points, batch size 4, lr 0.02, float64", rstart, 3,
-                0.02, 4, "float64", rseed, (rx, ry)),)),
+            run(rstart, 3, 0.02, 4, "float64", rseed, (rx, ry)),)),
         CheckSpec("many_epochs", w["many_epochs"], (
-            run("10 epochs, batch size 1, lr 0.01, float64", [0.0, 0.0], 10, 0.01, 1, "float64",
-                s["many_epochs"]),)),
+            run([0.0, 0.0], 10, 0.01, 1, "float64", s["many_epochs"]),)),
         CheckSpec("many_epochs_float32", w["many_epochs_float32"], (
-            run("10 epochs, batch size 2, lr 0.02, float32", [1.0, -0.5], 10, 0.02, 2,
-                "float32", s["many_epochs_float32"]),)),
+            run([1.0, -0.5], 10, 0.02, 2, "float32", s["many_epochs_float32"]),)),
         CheckSpec("inputs_unchanged", w["inputs_unchanged"]),
     ]
 
@@ -481,7 +486,7 @@ class _Run:
 
     def where(self, lang: str, step: int | None = None) -> str:
         return text("fail.where", lang, step=(self.k if step is None else step) + 1,
-                    run=self.spec.label)
+                    run=self.spec.describe(lang))
 
     def _prepare(self) -> None:
         """The inputs of the next call; ends the run if they cannot be computed."""

@@ -387,3 +387,26 @@ def test_trivial_answers_never_score(name: str) -> None:
     for student in students:
         outcome = run_checks(info.get(name), InProcess(student))
         assert sum(c.points for c in outcome.checks) == 0, student.__name__
+
+
+@pytest.mark.parametrize("name", ["adam", "minibatch_sgd"])
+def test_every_run_is_described_in_the_feedback_language(name: str) -> None:
+    """The runs in "step 3 of <run>" are worded from messages.toml, in both languages."""
+    from grader.checks import plan
+
+    exercise = info.get(name)
+    for spec in plan(exercise, seed=0):
+        for run in spec.runs:
+            en, ko = run.describe("en"), run.describe("ko")
+            assert en != ko or run.label[0] == "hyper"
+            assert not any(word in ko for word in ("step", "vector", "matrix", "epoch", "shape",
+                                                   "random", "batch size", "tiny"))
+
+
+def test_a_korean_failure_names_the_run_in_korean() -> None:
+    def step(params, grad, state, *, lr=1e-3):
+        return params + lr * grad  # uphill
+
+    outcome = run_checks(info.get("gd"), InProcess(step), lang="ko")
+    first = next(c for c in outcome.checks if c.name == "first_steps")
+    assert first.message.startswith("한 걸음, 벡터, float64의 1번째 걸음")
