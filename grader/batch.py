@@ -33,6 +33,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from grader.grade import WorkspaceResult, failed_workspace, grade_workspace, select
+from grader.init import is_workspace
 from grader.messages import text
 
 if TYPE_CHECKING:
@@ -67,10 +68,6 @@ class Submission:
         return self.path.suffix.lower() == ".zip"
 
 
-def _is_workspace(folder: Path) -> bool:
-    return (folder / "optimizers").is_dir() or (folder / "worksheets").is_dir()
-
-
 def collect(paths: Iterable[Path | str]) -> list[Submission]:
     """The submissions named by `paths` (see the module's docstring); FileNotFoundError for a
     path that does not exist."""
@@ -79,7 +76,7 @@ def collect(paths: Iterable[Path | str]) -> list[Submission]:
         path = Path(raw)
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such file or folder")
-        if path.is_file() or _is_workspace(path):
+        if path.is_file() or is_workspace(path):
             found.append(Submission(path, _student(path)))
         else:
             for entry in sorted(path.iterdir(), key=lambda p: p.name):

@@ -81,6 +81,8 @@ def init_workspace(dest: Path) -> InitResult:
 
 
 def is_workspace(folder: Path) -> bool:
+    """A learner workspace, as `tutor init` lays it out: `optimizers/` or `worksheets/` (one is
+    enough: a class may hand out only the worksheets)."""
     return (folder / "optimizers").is_dir() or (folder / "worksheets").is_dir()
 
 

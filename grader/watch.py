@@ -40,11 +40,6 @@ FAILED_SHOWN = 3  # failed checks shown with their message; the others by name
 EPS = 1e-9
 
 
-def is_workspace(path: Path) -> bool:
-    """A learner workspace has an `optimizers/` folder (as `tutor init` creates it)."""
-    return (path / "optimizers").is_dir()
-
-
 def points(value: float) -> str:
     """A score as people write it: 10, 2.5, 3.33."""
     return f"{round(value, 2):g}"

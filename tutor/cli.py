@@ -330,8 +330,9 @@ def watch(directory: str, seed: int, lang: str | None) -> None:
     if not root.is_dir():
         fail(t("exercises.watch.not_found", lang, path=directory))
     from grader import watch as watching
+    from grader.init import is_workspace
 
-    if not watching.is_workspace(root):
+    if not is_workspace(root):
         fail(t("exercises.watch.not_workspace", lang, path=directory))
     try:
         watching.run(root, lang=lang, seed=seed, echo=click.echo,

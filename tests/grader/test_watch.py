@@ -17,7 +17,8 @@ import pytest
 
 from grader import info
 from grader.grade import CheckResult, ExerciseResult
-from grader.watch import Board, Watcher, is_workspace, render_exercise, render_next, run
+from grader.init import is_workspace
+from grader.watch import Board, Watcher, render_exercise, render_next, run
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "tests" / "grader" / "solutions" / "in_place"
@@ -125,6 +126,9 @@ def test_run_grades_everything_then_only_what_changed(tmp_path: Path) -> None:
 def test_is_workspace(tmp_path: Path) -> None:
     assert not is_workspace(tmp_path)
     assert is_workspace(make_workspace(tmp_path))
+    sheets_only = tmp_path / "sheets-only"
+    (sheets_only / "worksheets").mkdir(parents=True)
+    assert is_workspace(sheets_only)  # a class may hand out only the worksheets
 
 
 # --- the command --------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from textual.widgets import Header, OptionList, Static
 from textual.worker import get_current_worker
 
 from grader import info
-from grader.watch import Board, Watcher, is_workspace, render_next, render_progress
+from grader.init import is_workspace
+from grader.watch import Board, Watcher, render_next, render_progress
 from tutor.app.widgets.exercise_detail import ExerciseDetail
 from tutor.app.widgets.exercise_list import ExerciseList
 from tutor.app.widgets.footer import LocalizedFooter
