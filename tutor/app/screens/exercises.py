@@ -49,12 +49,7 @@ class ExercisesScreen(Screen):
         Binding("r", "regrade", "exercises.key.regrade"),
         Binding("escape", "back", "exercises.key.back"),
     ]
-    DEFAULT_CSS = """
-    ExercisesScreen #workspace { height: auto; padding: 0 1; margin-top: 1; }
-    ExercisesScreen #workspace.-missing { color: $warning; text-style: bold; }
-    ExercisesScreen ExerciseList { height: 1fr; min-height: 6; border: round $primary; }
-    ExercisesScreen #detail-scroll { height: 1fr; padding: 0 1; }
-    """
+    CSS_PATH = "exercises.tcss"
 
     def __init__(self, workspace: Path | None = None, exercise: str | None = None) -> None:
         super().__init__()
