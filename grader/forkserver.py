@@ -53,7 +53,6 @@ def python_command(module: str, function: str, *args: str) -> list[str]:
     return [sys.executable, "-I", "-B", "-u", "-c", boot, *args]
 
 
-
 class ForkedChild:
     """A sandbox child made by the fork server and re-parented to this process.
 

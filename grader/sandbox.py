@@ -344,8 +344,6 @@ class Session:
                 _chown_tree(work, *drop)
                 for d in (home.parent, home):
                     os.chmod(d, 0o711)
-            req_r, self._req = os.pipe()
-            self._res, res_w = os.pipe()
             config = {
                 "path": self.path, "function": self.function,
                 "cpu": max(1, math.ceil(lim.cpu_seconds)), "memory": int(lim.memory_bytes),
@@ -354,20 +352,31 @@ class Session:
             }
             env = {**_CHILD_ENV, "HOME": str(work), "TMPDIR": str(work)}
             started = time.monotonic()
-            try:
-                self._proc = self._fork(config, env, work, (outs[0], outs[1], req_r, res_w))
-                if self._proc is None:
-                    self._proc = subprocess.Popen(
-                        forkserver.python_command(
-                            "grader.child", "main",
-                            json.dumps({**config, "req_fd": req_r, "res_fd": res_w})),
-                        cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=outs[0],
-                        stderr=outs[1], pass_fds=(req_r, res_w), start_new_session=True,
-                        close_fds=True,
-                    )
-            finally:
-                os.close(req_r)
-                os.close(res_w)
+            for fork in (True, False) if self.fork_server else (False,):
+                req_r, self._req = os.pipe()
+                self._res, res_w = os.pipe()
+                try:
+                    if fork:
+                        self._proc = self._fork(config, env, work,
+                                                (outs[0], outs[1], req_r, res_w))
+                    else:
+                        self._proc = subprocess.Popen(
+                            forkserver.python_command(
+                                "grader.child", "main",
+                                json.dumps({**config, "req_fd": req_r, "res_fd": res_w})),
+                            cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=outs[0],
+                            stderr=outs[1], pass_fds=(req_r, res_w), start_new_session=True,
+                            close_fds=True,
+                        )
+                finally:
+                    os.close(req_r)
+                    os.close(res_w)
+                if self._proc is not None:
+                    break
+                # The fork server failed: a fork it makes late must not share the new pipes.
+                os.close(self._req)
+                os.close(self._res)
+                self._req = self._res = None
         except OSError as err:
             self.failure = Failure(FailureKind.SANDBOX, f"could not start the child: {err}")
             self._cleanup()
@@ -407,8 +416,6 @@ class Session:
               fds: tuple[int, int, int, int]) -> forkserver.ForkedChild | None:
         """The child from this process's fork server, or None (then a fresh Python is started,
         and the reason is among the session's notes)."""
-        if not self.fork_server:
-            return None
         child = forkserver.fork_child({"config": config, "cwd": str(work), "env": env}, fds,
                                       _STARTUP_SECONDS)
         if isinstance(child, str):
