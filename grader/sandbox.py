@@ -522,13 +522,17 @@ class Session:
                     return None
                 return _garbage(err)
 
+    def _pop(self) -> tuple[dict[str, Any], list[np.ndarray]] | Failure | None:
+        """The next complete frame already read, a Failure if it is garbage, else None."""
+        try:
+            return self._reader.pop()
+        except protocol.ProtocolError as err:
+            return _garbage(err)
+
     def _receive(self, deadline: float,
                  during: str) -> tuple[dict[str, Any], list[np.ndarray]] | Failure:
         while True:
-            try:
-                frame = self._reader.pop()
-            except protocol.ProtocolError as err:
-                return _garbage(err)
+            frame = self._pop()
             if frame is not None:
                 return frame
             state = self._wait(self._res, False, deadline)
@@ -550,13 +554,7 @@ class Session:
                     return self._stopped("exited", during)
                 return Failure(FailureKind.PROTOCOL, "closed the result pipe; killed")
             if state == "exited":
-                failure = self._drain()
-                if failure is not None:
-                    return failure
-                try:
-                    frame = self._reader.pop()
-                except protocol.ProtocolError as err:
-                    return _garbage(err)
+                frame = self._drain() or self._pop()
                 if frame is not None:
                     return frame
             return self._stopped(state, during)
